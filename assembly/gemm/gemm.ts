@@ -1,0 +1,278 @@
+// Dense-layer GEMMs, row-major float32, in the three layouts that training needs:
+//   gemm_nn: Y[M,N]  = X[M,K] · W[K,N]   (+ bias[N], then activation: the fused forward epilogue)
+//   gemm_tn: dW[M,N] = X[K,M]ᵀ · dY[K,N] (M = inputs, N = units, K = batch)
+//   gemm_nt: dX[M,N] = dY[M,K] · W[N,K]ᵀ (M = batch, N = inputs, K = units)
+// and bias_grad (column sums). Every output element is summed in ascending k, starting from 0 (or from the
+// old value when accumulating), with no fused multiply-add: the SIMD and scalar paths give the same bits.
+//
+// SIMD path (gemm_4x8_simd): GotoBLAS-style blocking around a 4x8 register tile, the largest V8 keeps in
+// registers (8 v128 accumulators; 6x8 and 8x8 spill and run at half speed). B is packed per KC block into
+// zero-padded 8-column panels in the host's workspace, so panels stream contiguously and ragged N needs no
+// special loads; the panel (KC x 8 floats = 8 KiB) stays in L1 while MC rows of A pass over it.
+// Edge tiles (M % 4, N % 8) run the same micro-kernel on a 4x8 scratch tile in the workspace.
+import { act_scalar, act_simd, SOFTMAX } from "../activations/activations";
+import { softmax_row } from "../activations/activations";
+
+const MR = 4;
+const NR = 8;
+const KC = 256; // packed B panel KC x NR x 4 B = 8 KiB: L1-resident
+const MC = 64; // A block MC x KC x 4 B = 64 KiB: L2-resident
+
+/** Workspace bytes the GEMMs need for an output with n columns and a reduction of length k. */
+export function gemm_work_bytes(n: i32, k: i32): i32 {
+  const kc = max(min(k, KC), 1);
+  const np = (n + NR - 1) & ~(NR - 1);
+  return (kc * np + MR * NR) << 2;
+}
+
+// @ts-ignore: decorator
+@inline function ukernel_4x8_simd(
+  kc: i32, a0: usize, a1: usize, a2: usize, a3: usize, aks: usize,
+  b: usize, c: usize, ldc: usize, loadC: bool,
+): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  if (loadC) {
+    c00 = v128.load(c); c01 = v128.load(c, 16);
+    c10 = v128.load(c + ldc); c11 = v128.load(c + ldc, 16);
+    c20 = v128.load(c + 2 * ldc); c21 = v128.load(c + 2 * ldc, 16);
+    c30 = v128.load(c + 3 * ldc); c31 = v128.load(c + 3 * ldc, 16);
+  }
+  let ao: usize = 0;
+  const bEnd = b + (<usize>kc << 5);
+  while (b < bEnd) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    const x0 = v128.load32_splat(a0 + ao);
+    c00 = f32x4.add(c00, f32x4.mul(x0, b0)); c01 = f32x4.add(c01, f32x4.mul(x0, b1));
+    const x1 = v128.load32_splat(a1 + ao);
+    c10 = f32x4.add(c10, f32x4.mul(x1, b0)); c11 = f32x4.add(c11, f32x4.mul(x1, b1));
+    const x2 = v128.load32_splat(a2 + ao);
+    c20 = f32x4.add(c20, f32x4.mul(x2, b0)); c21 = f32x4.add(c21, f32x4.mul(x2, b1));
+    const x3 = v128.load32_splat(a3 + ao);
+    c30 = f32x4.add(c30, f32x4.mul(x3, b0)); c31 = f32x4.add(c31, f32x4.mul(x3, b1));
+    ao += aks;
+    b += 32;
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
+}
+
+// Packs B[pc .. pc+kc, 0 .. n] into panels of NR columns: panel p holds kc rows of 8 floats, zero-padded.
+// B[k][j] is at b + 4 (k ldb + j), or with bT at b + 4 (j ldb + k).
+function pack_b_simd(b: usize, bT: bool, ldb: usize, pc: i32, kc: i32, n: i32, dst: usize): void {
+  for (let jr = 0; jr < n; jr += NR) {
+    const nr = min(NR, n - jr);
+    const panel = dst + ((<usize>jr * <usize>kc) << 2);
+    if (!bT) {
+      let src = b + ((<usize>pc * ldb + <usize>jr) << 2);
+      if (nr == NR) {
+        for (let k = 0; k < kc; k++) {
+          v128.store(panel + (<usize>k << 5), v128.load(src));
+          v128.store(panel + (<usize>k << 5), v128.load(src, 16), 16);
+          src += ldb << 2;
+        }
+      } else {
+        for (let k = 0; k < kc; k++) {
+          const row = panel + (<usize>k << 5);
+          v128.store(row, f32x4.splat(0)); v128.store(row, f32x4.splat(0), 16);
+          for (let j = 0; j < nr; j++) store<f32>(row + (<usize>j << 2), load<f32>(src + (<usize>j << 2)));
+          src += ldb << 2;
+        }
+      }
+    } else {
+      const src = b + ((<usize>jr * ldb + <usize>pc) << 2); // row j of the source holds B[.][jr + j]
+      let k = 0;
+      if (nr == NR) {
+        const ls = ldb << 2;
+        for (; k + 4 <= kc; k += 4) {
+          // Two 4x4 transposes: source rows jr..jr+7 at columns k..k+3 become panel rows k..k+3.
+          const s = src + (<usize>k << 2);
+          const out = panel + (<usize>k << 5);
+          transpose4(v128.load(s), v128.load(s + ls), v128.load(s + 2 * ls), v128.load(s + 3 * ls), out);
+          transpose4(v128.load(s + 4 * ls), v128.load(s + 5 * ls), v128.load(s + 6 * ls), v128.load(s + 7 * ls), out + 16);
+        }
+      }
+      for (; k < kc; k++) {
+        const row = panel + (<usize>k << 5);
+        for (let j = 0; j < NR; j++) {
+          store<f32>(row + (<usize>j << 2), j < nr ? load<f32>(src + ((<usize>j * ldb + <usize>k) << 2)) : 0);
+        }
+      }
+    }
+  }
+}
+
+// Writes the transpose of rows r0..r3 as four 4-float rows at out, out + 32, out + 64, out + 96.
+// @ts-ignore: decorator
+@inline function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, out: usize): void {
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5); // a0 b0 a1 b1
+  const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7); // a2 b2 a3 b3
+  const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5); // c0 d0 c1 d1
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7); // c2 d2 c3 d3
+  v128.store(out, i64x2.shuffle(t0, t2, 0, 2));
+  v128.store(out + 32, i64x2.shuffle(t0, t2, 1, 3));
+  v128.store(out + 64, i64x2.shuffle(t1, t3, 0, 2));
+  v128.store(out + 96, i64x2.shuffle(t1, t3, 1, 3));
+}
+
+// Bias, then the activation, on a finished rows x cols tile (softmax: bias only; rows are done at the end).
+// @ts-ignore: decorator
+@inline function epilogue(c: usize, ldc: usize, rows: i32, cols: i32, bias: usize, act: i32, alpha: f32): void {
+  const a = act == SOFTMAX ? 0 : act;
+  for (let r = 0; r < rows; r++) {
+    const row = c + <usize>r * ldc;
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 4 <= cols; j += 4) {
+        const o = <usize>j << 2;
+        let v = v128.load(row + o);
+        if (bias) v = f32x4.add(v, v128.load(bias + o));
+        v128.store(row + o, act_simd(a, v, alpha));
+      }
+    }
+    for (; j < cols; j++) {
+      const o = <usize>j << 2;
+      let v = load<f32>(row + o);
+      if (bias) v += load<f32>(bias + o);
+      store<f32>(row + o, act_scalar(a, v, alpha));
+    }
+  }
+}
+
+// C[M,N] (=|+=) A·B, then the epilogue. A[i][k] is at a + i ars + k aks (bytes), B as in pack_b_simd.
+function gemm_4x8_simd(
+  m: i32, n: i32, k: i32, a: usize, ars: usize, aks: usize, b: usize, bT: bool, ldb: usize,
+  c: usize, ldc: usize, accumulate: bool, bias: usize, act: i32, alpha: f32, work: usize,
+): void {
+  const kcMax = max(min(k, KC), 1);
+  const np = (n + NR - 1) & ~(NR - 1);
+  const tile = work + ((<usize>kcMax * <usize>np) << 2);
+  const ldcb = ldc << 2;
+  let pc = 0;
+  do {
+    const kc = min(KC, k - pc);
+    pack_b_simd(b, bT, ldb, pc, kc, n, work);
+    const loadC = accumulate || pc > 0;
+    const last = pc + kc >= k;
+    for (let ic = 0; ic < m; ic += MC) {
+      const iEnd = min(ic + MC, m);
+      for (let jr = 0; jr < n; jr += NR) {
+        const nr = min(NR, n - jr);
+        const panel = work + ((<usize>jr * <usize>kc) << 2);
+        for (let ir = ic; ir < iEnd; ir += MR) {
+          const mr = min(MR, iEnd - ir);
+          const ap = a + <usize>ir * ars + <usize>pc * aks;
+          const cp = c + <usize>ir * ldcb + (<usize>jr << 2);
+          if (mr == MR && nr == NR) {
+            ukernel_4x8_simd(kc, ap, ap + ars, ap + 2 * ars, ap + 3 * ars, aks, panel, cp, ldcb, loadC);
+            if (last) epilogue(cp, ldcb, MR, NR, bias ? bias + (<usize>jr << 2) : 0, act, alpha);
+          } else {
+            // Ragged edge: run the full tile on scratch (missing rows repeat the last real row of A).
+            for (let r = 0; r < MR; r++) {
+              for (let j = 0; j < NR; j++) {
+                const t = tile + (<usize>(r * NR + j) << 2);
+                store<f32>(t, loadC && r < mr && j < nr ? load<f32>(cp + <usize>r * ldcb + (<usize>j << 2)) : 0);
+              }
+            }
+            const a1 = ap + <usize>min(1, mr - 1) * ars;
+            const a2 = ap + <usize>min(2, mr - 1) * ars;
+            const a3 = ap + <usize>min(3, mr - 1) * ars;
+            ukernel_4x8_simd(kc, ap, a1, a2, a3, aks, panel, tile, NR << 2, loadC);
+            if (last) epilogue(tile, NR << 2, mr, nr, bias ? bias + (<usize>jr << 2) : 0, act, alpha);
+            for (let r = 0; r < mr; r++) {
+              for (let j = 0; j < nr; j++) {
+                store<f32>(cp + <usize>r * ldcb + (<usize>j << 2), load<f32>(tile + (<usize>(r * NR + j) << 2)));
+              }
+            }
+          }
+        }
+      }
+    }
+    pc += kc;
+  } while (pc < k);
+  if (act == SOFTMAX) for (let i = 0; i < m; i++) softmax_row(c + <usize>i * ldcb, c + <usize>i * ldcb, n);
+}
+
+// The scalar twin: the same sums in the same order (ascending k from 0 or the old value), plain loops.
+function gemm_scalar(
+  m: i32, n: i32, k: i32, a: usize, ars: usize, aks: usize, b: usize, bT: bool, ldb: usize,
+  c: usize, ldc: usize, accumulate: bool, bias: usize, act: i32, alpha: f32,
+): void {
+  const ldcb = ldc << 2;
+  for (let i = 0; i < m; i++) {
+    const crow = c + <usize>i * ldcb;
+    const arow = a + <usize>i * ars;
+    if (bT) {
+      for (let j = 0; j < n; j++) {
+        let s: f32 = accumulate ? load<f32>(crow + (<usize>j << 2)) : 0;
+        const bcol = b + ((<usize>j * ldb) << 2);
+        for (let p = 0; p < k; p++) s += load<f32>(arow + <usize>p * aks) * load<f32>(bcol + (<usize>p << 2));
+        store<f32>(crow + (<usize>j << 2), s);
+      }
+    } else {
+      if (!accumulate) memory.fill(crow, 0, <usize>n << 2);
+      for (let p = 0; p < k; p++) {
+        const x = load<f32>(arow + <usize>p * aks);
+        const brow = b + ((<usize>p * ldb) << 2);
+        for (let j = 0; j < n; j++) {
+          const o = <usize>j << 2;
+          store<f32>(crow + o, load<f32>(crow + o) + x * load<f32>(brow + o));
+        }
+      }
+    }
+    epilogue(crow, ldcb, 1, n, bias, act, alpha);
+    if (act == SOFTMAX) softmax_row(crow, crow, n);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function gemm(
+  m: i32, n: i32, k: i32, a: usize, ars: usize, aks: usize, b: usize, bT: bool, ldb: usize,
+  c: usize, ldc: usize, accumulate: bool, bias: usize, act: i32, alpha: f32, work: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k < 0) k = 0;
+  if (ASC_FEATURE_SIMD) gemm_4x8_simd(m, n, k, a, ars, aks, b, bT, ldb, c, ldc, accumulate, bias, act, alpha, work);
+  else gemm_scalar(m, n, k, a, ars, aks, b, bT, ldb, c, ldc, accumulate, bias, act, alpha);
+}
+
+/** Y[M,N] = X[M,K]·W[K,N] (+= if accumulate), then + bias[N] (bias 0: none), then activation `act`. */
+export function gemm_nn(
+  m: i32, n: i32, k: i32, x: usize, w: usize, y: usize, accumulate: bool, bias: usize, act: i32, alpha: f32, work: usize,
+): void {
+  gemm(m, n, k, x, <usize>k << 2, 4, w, false, <usize>n, y, <usize>n, accumulate, bias, act, alpha, work);
+}
+
+/** dW[M,N] = X[K,M]ᵀ·dY[K,N] (+= if accumulate). */
+export function gemm_tn(m: i32, n: i32, k: i32, x: usize, dy: usize, dw: usize, accumulate: bool, work: usize): void {
+  gemm(m, n, k, x, 4, <usize>m << 2, dy, false, <usize>n, dw, <usize>n, accumulate, 0, 0, 0, work);
+}
+
+/** dX[M,N] = dY[M,K]·W[N,K]ᵀ (+= if accumulate). */
+export function gemm_nt(m: i32, n: i32, k: i32, dy: usize, w: usize, dx: usize, accumulate: bool, work: usize): void {
+  gemm(m, n, k, dy, <usize>k << 2, 4, w, true, <usize>k, dx, <usize>n, accumulate, 0, 0, 0, work);
+}
+
+/** db[N] = column sums of dY[M,N] (+= if accumulate), summed in ascending row order. */
+export function bias_grad(m: i32, n: i32, dy: usize, db: usize, accumulate: bool): void {
+  if (n <= 0) return;
+  if (!accumulate) memory.fill(db, 0, <usize>n << 2);
+  const ld = <usize>n << 2;
+  for (let i = 0; i < m; i++) {
+    const row = dy + <usize>i * ld;
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      for (; j + 4 <= n; j += 4) {
+        const o = <usize>j << 2;
+        v128.store(db + o, f32x4.add(v128.load(db + o), v128.load(row + o)));
+      }
+    }
+    for (; j < n; j++) {
+      const o = <usize>j << 2;
+      store<f32>(db + o, load<f32>(db + o) + load<f32>(row + o));
+    }
+  }
+}
