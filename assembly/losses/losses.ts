@@ -1,0 +1,175 @@
+// Losses over a batch of `rows` samples with `cols` outputs each. Each returns the mean loss (summed in
+// float64 in ascending order, the same in both builds) and, when `grad` is not 0, writes dLoss/dInput,
+// where the input is the prediction (mse, bce, cce), or the logits (the fused *_logits kernels, which
+// also write the probabilities to `prob` when it is not 0). Means follow Keras: mse and the binary losses
+// average over all rows x cols elements, categorical losses over rows.
+import { expf, logf, log1pf } from "../math";
+import { softmax_row } from "../activations/activations";
+
+const EPS: f32 = 1e-7; // Keras's backend epsilon, the clamp of the probability losses
+const ONE_MINUS_EPS: f32 = 1.0 - EPS;
+
+// @ts-ignore: decorator
+@inline function at(p: usize, i: i32): usize {
+  return p + (<usize>i << 2);
+}
+
+/** Mean squared error: mean (p - y)^2; grad 2 (p - y) / count. */
+export function loss_mse(pred: usize, y: usize, grad: usize, rows: i32, cols: i32): f64 {
+  const n = rows * cols;
+  const scale = <f32>(2.0 / <f64>n);
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const d = load<f32>(at(pred, i)) - load<f32>(at(y, i));
+    sum += <f64>(d * d);
+    if (grad) store<f32>(at(grad, i), d * scale);
+  }
+  return n > 0 ? sum / <f64>n : 0;
+}
+
+/** Binary cross-entropy on probabilities, clamped to [1e-7, 1 - 1e-7] (zero gradient where clamped). */
+export function loss_bce(pred: usize, y: usize, grad: usize, rows: i32, cols: i32): f64 {
+  const n = rows * cols;
+  const inv = <f32>(1.0 / <f64>n);
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const p0 = load<f32>(at(pred, i));
+    const t = load<f32>(at(y, i));
+    const p = min(max(p0, EPS), ONE_MINUS_EPS);
+    const q: f32 = 1.0 - p;
+    sum -= <f64>(t * logf(p) + (1.0 - t) * logf(q));
+    if (grad) store<f32>(at(grad, i), p0 == p ? ((1.0 - t) / q - t / p) * inv : 0);
+  }
+  return n > 0 ? sum / <f64>n : 0;
+}
+
+/**
+ * Sigmoid + binary cross-entropy from logits z, fused: loss max(z, 0) - z y + log(1 + exp(-|z|)),
+ * grad (sigmoid(z) - y) / count. Writes sigmoid(z) to prob when prob is not 0.
+ */
+export function loss_bce_logits(z: usize, y: usize, prob: usize, grad: usize, rows: i32, cols: i32): f64 {
+  const n = rows * cols;
+  const inv = <f32>(1.0 / <f64>n);
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const x = load<f32>(at(z, i));
+    const t = load<f32>(at(y, i));
+    const e = expf(-abs(x));
+    sum += <f64>(max(x, 0) - x * t + log1pf(e));
+    // sigmoid from the same exp: 1/(1+e) for x >= 0, e/(1+e) below, exact at both saturations.
+    const p: f32 = x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+    if (prob) store<f32>(at(prob, i), p);
+    if (grad) store<f32>(at(grad, i), (p - t) * inv);
+  }
+  return n > 0 ? sum / <f64>n : 0;
+}
+
+// One row of categorical cross-entropy on probabilities, Keras style: p normalised by its row sum S,
+// clamped to [eps, 1 - eps]. With q = p / S and g_i = -y_i / q_i where unclamped (else 0), the gradient
+// is dL/dp_k = (g_k - sum_i g_i q_i) / S, here scaled by 1/rows. `label` >= 0 selects the sparse form.
+function cce_row(pr: usize, yr: usize, label: i32, gr: usize, cols: i32, inv: f32): f64 {
+  let s: f32 = 0;
+  for (let j = 0; j < cols; j++) s += load<f32>(at(pr, j));
+  let loss: f64 = 0;
+  let gq: f32 = 0;
+  for (let j = 0; j < cols; j++) {
+    const t: f32 = label >= 0 ? (j == label ? 1.0 : 0.0) : load<f32>(at(yr, j));
+    const q = load<f32>(at(pr, j)) / s;
+    const c = min(max(q, EPS), ONE_MINUS_EPS);
+    if (t != 0) loss -= <f64>(t * logf(c));
+    const g: f32 = q == c ? -t / q : 0;
+    if (gr) store<f32>(at(gr, j), g);
+    gq += g * q;
+  }
+  if (gr) for (let j = 0; j < cols; j++) store<f32>(at(gr, j), ((load<f32>(at(gr, j)) - gq) / s) * inv);
+  return loss;
+}
+
+/** Categorical cross-entropy on probabilities with one-hot (or soft) targets y. */
+export function loss_cce(pred: usize, y: usize, grad: usize, rows: i32, cols: i32): f64 {
+  const inv = <f32>(1.0 / <f64>rows);
+  let sum: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    sum += cce_row(at(pred, o), at(y, o), -1, grad ? at(grad, o) : 0, cols, inv);
+  }
+  return rows > 0 ? sum / <f64>rows : 0;
+}
+
+/** Sparse categorical cross-entropy: integer labels (i32); a label outside [0, cols) gives NaN. */
+export function loss_sparse_cce(pred: usize, labels: usize, grad: usize, rows: i32, cols: i32): f64 {
+  const inv = <f32>(1.0 / <f64>rows);
+  let sum: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    const label = load<i32>(at(labels, r));
+    if (label < 0 || label >= cols) {
+      sum = NaN;
+      if (grad) memory.fill(at(grad, o), 0, <usize>cols << 2);
+      continue;
+    }
+    sum += cce_row(at(pred, o), 0, label, grad ? at(grad, o) : 0, cols, inv);
+  }
+  return rows > 0 ? sum / <f64>rows : 0;
+}
+
+// One row of softmax + cross-entropy from logits: writes p = softmax(z) to pr, returns sum_i y_i (lse - z_i)
+// with lse = max + log(sum exp(z - max)), and writes (p sum(y) - y) / rows, which is (p - y) / rows for
+// one-hot rows.
+function softmax_cce_row(zr: usize, yr: usize, label: i32, pr: usize, gr: usize, cols: i32, inv: f32): f64 {
+  let mx: f32 = -Infinity;
+  for (let j = 0; j < cols; j++) mx = max(mx, load<f32>(at(zr, j)));
+  let se: f32 = 0;
+  for (let j = 0; j < cols; j++) {
+    const v = load<f32>(at(zr, j));
+    se += expf(v == mx ? 0 : v - mx);
+  }
+  const lse = logf(se);
+  let loss: f64 = 0;
+  let ty: f32 = 0;
+  for (let j = 0; j < cols; j++) {
+    const t: f32 = label >= 0 ? (j == label ? 1.0 : 0.0) : load<f32>(at(yr, j));
+    if (t != 0) {
+      const v = load<f32>(at(zr, j));
+      loss += <f64>(t * (lse - (v == mx ? 0 : v - mx)));
+    }
+    ty += t;
+  }
+  softmax_row(zr, pr, cols);
+  if (gr) {
+    for (let j = 0; j < cols; j++) {
+      const t: f32 = label >= 0 ? (j == label ? 1.0 : 0.0) : load<f32>(at(yr, j));
+      store<f32>(at(gr, j), (load<f32>(at(pr, j)) * ty - t) * inv);
+    }
+  }
+  return loss;
+}
+
+/** Softmax + categorical cross-entropy from logits, fused. prob receives the softmax (required). */
+export function loss_softmax_cce(z: usize, y: usize, prob: usize, grad: usize, rows: i32, cols: i32): f64 {
+  const inv = <f32>(1.0 / <f64>rows);
+  let sum: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    sum += softmax_cce_row(at(z, o), at(y, o), -1, at(prob, o), grad ? at(grad, o) : 0, cols, inv);
+  }
+  return rows > 0 ? sum / <f64>rows : 0;
+}
+
+/** Softmax + sparse categorical cross-entropy from logits, fused; a label outside [0, cols) gives NaN. */
+export function loss_sparse_softmax_cce(z: usize, labels: usize, prob: usize, grad: usize, rows: i32, cols: i32): f64 {
+  const inv = <f32>(1.0 / <f64>rows);
+  let sum: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    const label = load<i32>(at(labels, r));
+    if (label < 0 || label >= cols) {
+      sum = NaN;
+      softmax_row(at(z, o), at(prob, o), cols);
+      if (grad) memory.fill(at(grad, o), 0, <usize>cols << 2);
+      continue;
+    }
+    sum += softmax_cce_row(at(z, o), 0, label, at(prob, o), grad ? at(grad, o) : 0, cols, inv);
+  }
+  return rows > 0 ? sum / <f64>rows : 0;
+}
