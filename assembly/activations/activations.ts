@@ -15,13 +15,19 @@ export const RELU = 4;
 export const LEAKY_RELU = 5;
 export const SOFTMAX = 6;
 
+// Scalar pmax: b where a < b, else a (NaN in b never wins).
+// @ts-ignore: decorator
+@inline function pmax(a: f32, b: f32): f32 {
+  return a < b ? b : a;
+}
+
 // @ts-ignore: decorator
 @inline export function act_scalar(kind: i32, x: f32, alpha: f32): f32 {
   switch (kind) {
     case STEP: return x >= 0.0 ? 1.0 : 0.0;
     case SIGMOID: return sigmoidf(x);
     case TANH: return tanhf(x);
-    case RELU: return max(x, 0.0);
+    case RELU: return x < 0.0 ? 0.0 : x; // pmax's select: one instruction, unlike max
     case LEAKY_RELU: return x > 0.0 ? x : alpha * x;
     default: return x;
   }
@@ -33,7 +39,7 @@ export const SOFTMAX = 6;
     case STEP: return v128.and(f32x4.ge(x, f32x4.splat(0.0)), f32x4.splat(1.0));
     case SIGMOID: return sigmoidv(x);
     case TANH: return tanhv(x);
-    case RELU: return f32x4.max(x, f32x4.splat(0.0));
+    case RELU: return f32x4.pmax(x, f32x4.splat(0.0));
     case LEAKY_RELU: return v128.bitselect(x, f32x4.mul(f32x4.splat(alpha), x), f32x4.gt(x, f32x4.splat(0.0)));
     default: return x;
   }
@@ -67,6 +73,19 @@ export const SOFTMAX = 6;
 
 /** y[i] = act(x[i]) for i < n; y may alias x. */
 export function act_forward(kind: i32, x: usize, y: usize, n: i32, alpha: f32): void {
+  // One loop per kind: inlined with a constant kind, the switch inside act_* folds away.
+  switch (kind) {
+    case STEP: forward_loop(STEP, x, y, n, alpha); break;
+    case SIGMOID: forward_loop(SIGMOID, x, y, n, alpha); break;
+    case TANH: forward_loop(TANH, x, y, n, alpha); break;
+    case RELU: forward_loop(RELU, x, y, n, alpha); break;
+    case LEAKY_RELU: forward_loop(LEAKY_RELU, x, y, n, alpha); break;
+    default: forward_loop(LINEAR, x, y, n, alpha);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function forward_loop(kind: i32, x: usize, y: usize, n: i32, alpha: f32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     for (; i + 4 <= n; i += 4) {
@@ -82,6 +101,18 @@ export function act_forward(kind: i32, x: usize, y: usize, n: i32, alpha: f32): 
 
 /** dx[i] = dy[i] * act'(x[i]), written from the forward output y[i]; dx may alias dy. */
 export function act_backward(kind: i32, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void {
+  switch (kind) {
+    case STEP: backward_loop(STEP, y, dy, dx, n, alpha); break;
+    case SIGMOID: backward_loop(SIGMOID, y, dy, dx, n, alpha); break;
+    case TANH: backward_loop(TANH, y, dy, dx, n, alpha); break;
+    case RELU: backward_loop(RELU, y, dy, dx, n, alpha); break;
+    case LEAKY_RELU: backward_loop(LEAKY_RELU, y, dy, dx, n, alpha); break;
+    default: backward_loop(LINEAR, y, dy, dx, n, alpha);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function backward_loop(kind: i32, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     for (; i + 4 <= n; i += 4) {
@@ -110,10 +141,11 @@ export function softmax_row(xr: usize, yr: usize, cols: i32): void {
   let j = 0;
   if (ASC_FEATURE_SIMD) {
     let m4 = f32x4.splat(-Infinity);
-    for (; j + 4 <= cols; j += 4) m4 = f32x4.max(m4, v128.load(xr + (<usize>j << 2)));
-    mx = max(max(f32x4.extract_lane(m4, 0), f32x4.extract_lane(m4, 1)), max(f32x4.extract_lane(m4, 2), f32x4.extract_lane(m4, 3)));
+    for (; j + 4 <= cols; j += 4) m4 = f32x4.pmax(m4, v128.load(xr + (<usize>j << 2)));
+    mx = pmax(pmax(mx, f32x4.extract_lane(m4, 0)), f32x4.extract_lane(m4, 1));
+    mx = pmax(pmax(mx, f32x4.extract_lane(m4, 2)), f32x4.extract_lane(m4, 3));
   }
-  for (; j < cols; j++) mx = max(mx, load<f32>(xr + (<usize>j << 2)));
+  for (; j < cols; j++) mx = pmax(mx, load<f32>(xr + (<usize>j << 2)));
   // x - max, with x == max mapped to 0 so that rows holding +-inf (or +-1e30) give no NaN.
   let sum: f32 = 0.0;
   j = 0;

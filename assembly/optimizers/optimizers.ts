@@ -195,14 +195,18 @@ export function reg_penalty(w: usize, n: i32, l1: f64, l2: f64): f64 {
   return l1 * a + l2 * b;
 }
 
-/** Clip by value: x = min(max(x, lo), hi). */
+/** Clip by value: x = min(max(x, lo), hi) (NaN passes through). */
 export function clip_value(x: usize, n: i32, lo: f32, hi: f32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
-    for (; i + 4 <= n; i += 4) v128.store(at(x, i), f32x4.min(f32x4.max(v128.load(at(x, i)), vlo), vhi));
+    for (; i + 4 <= n; i += 4) v128.store(at(x, i), f32x4.pmin(f32x4.pmax(v128.load(at(x, i)), vlo), vhi));
   }
-  for (; i < n; i++) store<f32>(at(x, i), min(max(load<f32>(at(x, i)), lo), hi));
+  for (; i < n; i++) {
+    const v = load<f32>(at(x, i));
+    const a = v < lo ? lo : v; // pmax, then pmin: as the vector form
+    store<f32>(at(x, i), hi < a ? hi : a);
+  }
 }
 
 /** Sum of squares in float64 (the reduction of clipping by global norm; sum over tensors, then sqrt). */
