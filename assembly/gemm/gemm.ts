@@ -22,8 +22,12 @@ const MC = 64; // A block MC x KC x 4 B = 64 KiB: L2-resident
 export function gemm_work_bytes(n: i32, k: i32): i32 {
   const kc = max(min(k, KC), 1);
   const np = (n + NR - 1) & ~(NR - 1);
-  return (kc * np + MR * NR) << 2;
+  return (kc * np + MR * NR + MC * kc) << 2; // packed B block, edge tile, packed A block
 }
+
+// A is packed when enough B panels reuse it: then every micro-kernel reads A contiguously, whatever the
+// stride of its rows (dW's Xᵀ walks rows M floats apart; 4 KiB strides thrash L1's sets).
+const PACK_A_MIN_N = 3 * NR;
 
 // @ts-ignore: decorator
 @inline function ukernel_4x8_simd(
@@ -91,8 +95,8 @@ function pack_b_simd(b: usize, bT: bool, ldb: usize, pc: i32, kc: i32, n: i32, d
           // Two 4x4 transposes: source rows jr..jr+7 at columns k..k+3 become panel rows k..k+3.
           const s = src + (<usize>k << 2);
           const out = panel + (<usize>k << 5);
-          transpose4(v128.load(s), v128.load(s + ls), v128.load(s + 2 * ls), v128.load(s + 3 * ls), out);
-          transpose4(v128.load(s + 4 * ls), v128.load(s + 5 * ls), v128.load(s + 6 * ls), v128.load(s + 7 * ls), out + 16);
+          transpose4(v128.load(s), v128.load(s + ls), v128.load(s + 2 * ls), v128.load(s + 3 * ls), out, 32);
+          transpose4(v128.load(s + 4 * ls), v128.load(s + 5 * ls), v128.load(s + 6 * ls), v128.load(s + 7 * ls), out + 16, 32);
         }
       }
       for (; k < kc; k++) {
@@ -105,17 +109,49 @@ function pack_b_simd(b: usize, bT: bool, ldb: usize, pc: i32, kc: i32, n: i32, d
   }
 }
 
-// Writes the transpose of rows r0..r3 as four 4-float rows at out, out + 32, out + 64, out + 96.
+// Writes the transpose of rows r0..r3 as four 4-float rows at out + i stride, i = 0..3.
 // @ts-ignore: decorator
-@inline function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, out: usize): void {
+@inline function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, out: usize, stride: usize): void {
   const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5); // a0 b0 a1 b1
   const t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7); // a2 b2 a3 b3
   const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5); // c0 d0 c1 d1
   const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7); // c2 d2 c3 d3
   v128.store(out, i64x2.shuffle(t0, t2, 0, 2));
-  v128.store(out + 32, i64x2.shuffle(t0, t2, 1, 3));
-  v128.store(out + 64, i64x2.shuffle(t1, t3, 0, 2));
-  v128.store(out + 96, i64x2.shuffle(t1, t3, 1, 3));
+  v128.store(out + stride, i64x2.shuffle(t0, t2, 1, 3));
+  v128.store(out + 2 * stride, i64x2.shuffle(t1, t3, 0, 2));
+  v128.store(out + 3 * stride, i64x2.shuffle(t1, t3, 1, 3));
+}
+
+// Packs rows i0 .. i0+mc of A at k = pc .. pc+kc into micro-panels of MR rows: panel p holds kc groups of
+// 4 floats (rows 4p..4p+3 at one k). Rows past mc repeat the last real row (their results are dropped).
+function pack_a_simd(a: usize, ars: usize, aks: usize, i0: i32, mc: i32, pc: i32, kc: i32, dst: usize): void {
+  for (let ir = 0; ir < mc; ir += MR) {
+    const mr = min(MR, mc - ir);
+    const base = a + <usize>(i0 + ir) * ars + <usize>pc * aks;
+    const r1 = base + <usize>min(1, mr - 1) * ars;
+    const r2 = base + <usize>min(2, mr - 1) * ars;
+    const r3 = base + <usize>min(3, mr - 1) * ars;
+    const panel = dst + ((<usize>ir * <usize>kc) << 2);
+    let k = 0;
+    if (mr == MR && ars == 4) {
+      // Transposed A (dW): the 4 rows at one k are adjacent floats.
+      for (; k < kc; k++) v128.store(panel + (<usize>k << 4), v128.load(base + <usize>k * aks));
+    } else if (aks == 4) {
+      // Row-major A: 4 k at a time from each row, transposed into 4 groups.
+      for (; k + 4 <= kc; k += 4) {
+        const o = <usize>k << 2;
+        transpose4(v128.load(base + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o), panel + (<usize>k << 4), 16);
+      }
+    }
+    for (; k < kc; k++) {
+      const o = <usize>k * aks;
+      const g = panel + (<usize>k << 4);
+      store<f32>(g, load<f32>(base + o));
+      store<f32>(g, load<f32>(r1 + o), 4);
+      store<f32>(g, load<f32>(r2 + o), 8);
+      store<f32>(g, load<f32>(r3 + o), 12);
+    }
+  }
 }
 
 // Bias, then the activation, on a finished rows x cols tile (softmax: bias only; rows are done at the end).
@@ -150,6 +186,8 @@ function gemm_4x8_simd(
   const kcMax = max(min(k, KC), 1);
   const np = (n + NR - 1) & ~(NR - 1);
   const tile = work + ((<usize>kcMax * <usize>np) << 2);
+  const apack = tile + ((MR * NR) << 2);
+  const packA = n >= PACK_A_MIN_N;
   const ldcb = ldc << 2;
   let pc = 0;
   do {
@@ -159,15 +197,19 @@ function gemm_4x8_simd(
     const last = pc + kc >= k;
     for (let ic = 0; ic < m; ic += MC) {
       const iEnd = min(ic + MC, m);
+      if (packA) pack_a_simd(a, ars, aks, ic, iEnd - ic, pc, kc, apack);
+      // Where micro-kernels read A: the packed panel (4 adjacent floats per k) or A itself.
+      const pars: usize = packA ? 4 : ars;
+      const paks: usize = packA ? 16 : aks;
       for (let jr = 0; jr < n; jr += NR) {
         const nr = min(NR, n - jr);
         const panel = work + ((<usize>jr * <usize>kc) << 2);
         for (let ir = ic; ir < iEnd; ir += MR) {
           const mr = min(MR, iEnd - ir);
-          const ap = a + <usize>ir * ars + <usize>pc * aks;
+          const ap = packA ? apack + ((<usize>(ir - ic) * <usize>kc) << 2) : a + <usize>ir * ars + <usize>pc * aks;
           const cp = c + <usize>ir * ldcb + (<usize>jr << 2);
           if (mr == MR && nr == NR) {
-            ukernel_4x8_simd(kc, ap, ap + ars, ap + 2 * ars, ap + 3 * ars, aks, panel, cp, ldcb, loadC);
+            ukernel_4x8_simd(kc, ap, ap + pars, ap + 2 * pars, ap + 3 * pars, paks, panel, cp, ldcb, loadC);
             if (last) epilogue(cp, ldcb, MR, NR, bias ? bias + (<usize>jr << 2) : 0, act, alpha);
           } else {
             // Ragged edge: run the full tile on scratch (missing rows repeat the last real row of A).
@@ -177,10 +219,10 @@ function gemm_4x8_simd(
                 store<f32>(t, loadC && r < mr && j < nr ? load<f32>(cp + <usize>r * ldcb + (<usize>j << 2)) : 0);
               }
             }
-            const a1 = ap + <usize>min(1, mr - 1) * ars;
-            const a2 = ap + <usize>min(2, mr - 1) * ars;
-            const a3 = ap + <usize>min(3, mr - 1) * ars;
-            ukernel_4x8_simd(kc, ap, a1, a2, a3, aks, panel, tile, NR << 2, loadC);
+            const a1 = ap + <usize>min(1, mr - 1) * pars;
+            const a2 = ap + <usize>min(2, mr - 1) * pars;
+            const a3 = ap + <usize>min(3, mr - 1) * pars;
+            ukernel_4x8_simd(kc, ap, a1, a2, a3, paks, panel, tile, NR << 2, loadC);
             if (last) epilogue(tile, NR << 2, mr, nr, bias ? bias + (<usize>jr << 2) : 0, act, alpha);
             for (let r = 0; r < mr; r++) {
               for (let j = 0; j < nr; j++) {

@@ -10,7 +10,7 @@ import { Act as ActCode } from "../../src/kernels.js";
 
 const EPS = 2 ** -24;
 const SMALL_M = [0, 1, 2, 3, 4, 5, 8, 9, 13];
-const SMALL_N = [0, 1, 3, 7, 8, 9, 16, 17];
+const SMALL_N = [0, 1, 3, 7, 8, 9, 16, 17, 24, 33]; // from 24 up, A is packed too
 const SMALL_K = [0, 1, 2, 4, 7, 8, 17];
 const LARGE: [number, number, number][] = [
   [64, 64, 256], [67, 129, 257], [65, 31, 513], [128, 10, 64], [32, 128, 784], [1, 257, 300], [131, 8, 3],
