@@ -13,8 +13,13 @@ const SIMD_PROBE = new Uint8Array([
 ]);
 
 /** Whether this runtime's WebAssembly accepts the SIMD build. */
-export function simdSupported(): boolean {
-  return WebAssembly.validate(SIMD_PROBE);
+export function simdSupported(validate: (bytes: BufferSource) => boolean = (b) => WebAssembly.validate(b)): boolean {
+  return validate(SIMD_PROBE);
+}
+
+/** The build to load here: SIMD where the engine validates SIMD code, else the scalar fallback. */
+export function chooseBuild(validate?: (bytes: BufferSource) => boolean): Build {
+  return simdSupported(validate) ? "simd" : "scalar";
 }
 
 export interface Engine {

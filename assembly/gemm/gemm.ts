@@ -8,15 +8,16 @@
 // SIMD path (gemm_4x8_simd): GotoBLAS-style blocking around a 4x8 register tile, the largest V8 keeps in
 // registers (8 v128 accumulators; 6x8 and 8x8 spill and run at half speed). B is packed per KC block into
 // zero-padded 8-column panels in the host's workspace, so panels stream contiguously and ragged N needs no
-// special loads; the panel (KC x 8 floats = 8 KiB) stays in L1 while MC rows of A pass over it.
+// special loads; the panel (KC x 8 floats = 8 KiB) stays in L1 while MC rows of A pass over it. A is
+// packed into 4-row micro-panels too when enough B panels reuse it (see PACK_A_MIN_N).
 // Edge tiles (M % 4, N % 8) run the same micro-kernel on a 4x8 scratch tile in the workspace.
 import { act_scalar, act_simd, SOFTMAX } from "../activations/activations";
 import { softmax_row } from "../activations/activations";
 
 const MR = 4;
 const NR = 8;
-const KC = 256; // packed B panel KC x NR x 4 B = 8 KiB: L1-resident
-const MC = 64; // A block MC x KC x 4 B = 64 KiB: L2-resident
+const KC = 256; // packed B panel KC x NR x 4 B = 8 KiB
+const MC = 32; // packed A block MC x KC x 4 B = 32 KiB: with the B panel, L1-resident (48 KiB here; swept 32-128 x 128-384)
 
 /** Workspace bytes the GEMMs need for an output with n columns and a reduction of length k. */
 export function gemm_work_bytes(n: i32, k: i32): i32 {
