@@ -108,7 +108,7 @@ const elementwise = [
   ["exp", 8, (e, p) => () => e.k.expf_n(p[0], p[1], N)],
   ["log", 8, (e, p) => () => e.k.logf_n(p[2], p[1], N)],
   ["sigmoid backward", 12, (e, p) => () => e.k.act_backward(2, p[2], p[0], p[1], N, 0)],
-  ["softmax forward (rows of 10)", 8, (e, p) => () => e.k.softmax_forward(p[0], p[1], N / 16, 16)],
+  ["softmax forward (rows of 16)", 8, (e, p) => () => e.k.softmax_forward(p[0], p[1], N / 16, 16)],
   ["softmax + CCE loss (rows of 16)", 16, (e, p) => () => e.k.loss_softmax_cce(p[0], p[2], p[1], p[3], N / 16, 16)],
   ["sgd update", 12, (e, p) => () => e.k.opt_sgd(p[1], p[0], N, 0.01)],
   ["momentum update", 20, (e, p) => () => e.k.opt_momentum(p[1], p[0], p[2], N, 0.01, 0.9, 0)],
