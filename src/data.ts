@@ -1,0 +1,110 @@
+// User data in: number[][] or { data, shape } for inputs; one-hot rows or integer class ids for labels.
+// Everything is checked (shape, NaN, Infinity, label range) before any model state changes.
+import { describe, invalid, ValueError } from "./errors.js";
+
+/** A JS-owned row-major matrix, TF.js's tensor2d without anything to dispose. */
+export interface Matrix {
+  data: Float32Array;
+  shape: [number, number];
+}
+
+export type InputLike = number[][] | Matrix | { data: ArrayLike<number>; shape: readonly number[] };
+export type LabelsLike = InputLike | number[] | Int32Array | Uint8Array | Uint16Array | Uint32Array;
+
+/** Labels as the kernels take them: dense float rows, or integer class ids. */
+export type Labels =
+  | { kind: "dense"; data: Float32Array; rows: number; cols: number }
+  | { kind: "ids"; data: Int32Array; rows: number };
+
+/** Makes a Matrix from values and a [rows, cols] shape (the values are copied). */
+export function tensor2d(values: ArrayLike<number> | number[][], shape?: [number, number]): Matrix {
+  if (shape === undefined) return toMatrix("tensor2d(values)", values);
+  return toMatrix("tensor2d(values)", { data: values as ArrayLike<number>, shape });
+}
+
+/** Checks and converts an input to a Matrix; expected columns, when given, must match. */
+export function toMatrix(what: string, x: unknown, cols?: number): Matrix {
+  let m: Matrix;
+  if (Array.isArray(x)) {
+    if (x.length === 0) throw invalid(what, x, "a non-empty array of rows");
+    const c = Array.isArray(x[0]) ? x[0].length : -1;
+    if (c <= 0) throw invalid(`${what}[0]`, x[0], "a non-empty array of numbers (one row per sample)");
+    const data = new Float32Array(x.length * c);
+    for (let i = 0; i < x.length; i++) {
+      const row = x[i];
+      if (!Array.isArray(row) || row.length !== c) throw invalid(`${what}[${i}]`, row, `an array of ${c} numbers, like row 0`);
+      for (let j = 0; j < c; j++) data[i * c + j] = row[j];
+    }
+    m = { data, shape: [x.length, c] };
+  } else if (x !== null && typeof x === "object" && "data" in x && "shape" in x) {
+    const { data, shape } = x as { data: ArrayLike<number>; shape: readonly number[] };
+    if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+      throw invalid(`${what}.shape`, shape, "[rows, columns] with positive integers");
+    }
+    if (!data || typeof data.length !== "number" || data.length !== shape[0] * shape[1]) {
+      throw invalid(`${what}.data`, data, `${shape[0] * shape[1]} numbers (shape [${shape.join(", ")}])`);
+    }
+    m = { data: data instanceof Float32Array ? data : Float32Array.from(data), shape: [shape[0], shape[1]] };
+  } else {
+    throw invalid(what, x, "number[][] or { data, shape: [rows, columns] }");
+  }
+  if (cols !== undefined && m.shape[1] !== cols) throw invalid(`${what} columns`, m.shape[1], `${cols} (the model's input size)`);
+  checkFinite(what, m.data, m.shape[1]);
+  return m;
+}
+
+function checkFinite(what: string, data: ArrayLike<number>, cols: number): void {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v - v !== 0) throw new ValueError(`${what} must hold finite numbers; received ${v} at row ${Math.floor(i / cols)}, column ${i % cols}`);
+  }
+}
+
+/**
+ * Checks and converts labels for `rows` samples and a model with `units` outputs. Integer class ids
+ * (a flat array, or a [rows, 1] matrix when units > 1) are kept as ids; anything else must be dense
+ * rows of `units` values.
+ */
+export function toLabels(what: string, y: unknown, rows: number, units: number): Labels {
+  const flat = Array.isArray(y) && (y.length === 0 || !Array.isArray(y[0]));
+  const typed = ArrayBuffer.isView(y) && !(y instanceof DataView);
+  if (flat || typed) {
+    const v = y as ArrayLike<number>;
+    if (v.length !== rows) throw invalid(`${what} length`, v.length, `${rows} (one label per sample)`);
+    if (units === 1) {
+      const data = Float32Array.from(v);
+      checkFinite(what, data, 1);
+      return { kind: "dense", data, rows, cols: 1 };
+    }
+    return { kind: "ids", data: toIds(what, v, units), rows };
+  }
+  const m = toMatrix(what, y);
+  if (m.shape[0] !== rows) throw invalid(`${what} rows`, m.shape[0], `${rows} (one row per sample of x)`);
+  if (m.shape[1] === 1 && units > 1) return { kind: "ids", data: toIds(what, m.data, units), rows };
+  if (m.shape[1] !== units) throw invalid(`${what} columns`, m.shape[1], `${units} (the model's output size), or 1 for class ids`);
+  return { kind: "dense", data: m.data, rows, cols: units };
+}
+
+function toIds(what: string, v: ArrayLike<number>, classes: number): Int32Array {
+  const ids = new Int32Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i];
+    if (!Number.isInteger(c) || c < 0 || c >= classes) {
+      throw new ValueError(`${what} must hold class ids, integers in [0, ${classes - 1}]; received ${describe(c)} at index ${i}`);
+    }
+    ids[i] = c;
+  }
+  return ids;
+}
+
+/** Rows [from, to) of a matrix, and of labels: used by validationSplit (copies). */
+export function sliceRows(m: Matrix, from: number, to: number): Matrix {
+  const c = m.shape[1];
+  return { data: m.data.slice(from * c, to * c), shape: [to - from, c] };
+}
+
+export function sliceLabels(l: Labels, from: number, to: number): Labels {
+  return l.kind === "ids"
+    ? { kind: "ids", data: l.data.slice(from, to), rows: to - from }
+    : { kind: "dense", data: l.data.slice(from * l.cols, to * l.cols), rows: to - from, cols: l.cols };
+}

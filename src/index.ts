@@ -1,0 +1,12 @@
+// myelin's public API: TF.js layers names, no tensors to dispose.
+export { sequential, Sequential, type CompileArgs } from "./model/sequential.js";
+export type { FitArgs, History } from "./model/fit.js";
+export { layers, Layer, Dense, ActivationLayer, LeakyReLU, Dropout } from "./layers/index.js";
+export { optimizers, Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad } from "./optim/index.js";
+export { initializers, setSeed, type Initializer } from "./initializers.js";
+export { regularizers, type Regularizer } from "./regularizers.js";
+export { callbacks, EarlyStopping, type Callback, type Logs } from "./callbacks.js";
+export { tensor2d, type Matrix, type InputLike, type LabelsLike } from "./data.js";
+export { Prediction } from "./prediction.js";
+export { init, activeBuild, type InitOptions } from "./backend.js";
+export { ValueError } from "./errors.js";

@@ -1,0 +1,108 @@
+// Weight initializers (TF.js names, Keras defaults), drawn from the kernels' PCG32 so that a seed gives
+// the same weights everywhere. Unseeded initializers take the next seed of the global sequence that
+// setSeed() restarts (as Keras's set_random_seed): a program gives the same weights run after run,
+// and two models in one program still differ.
+import type { Kernels } from "./kernels.js";
+import { checkNumber, invalid, lookup } from "./errors.js";
+
+let globalSeed = 1;
+let drawn = 0;
+
+/** Restarts the global seed sequence that unseeded initializers, shuffles and dropouts draw from. */
+export function setSeed(seed: number): void {
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw invalid("setSeed(seed)", seed, "an integer in [0, 2^32 - 1]");
+  globalSeed = seed;
+  drawn = 0;
+}
+
+/** The next seed of the global sequence (a 32-bit mix of the global seed and a counter). */
+export function nextSeed(): number {
+  let h = (globalSeed ^ Math.imul(++drawn, 0x9e3779b9)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+export interface Initializer {
+  readonly className: string;
+  readonly config: Record<string, number | null>;
+  /** Fills n floats at dst for a weight with the given fans, with PCG state at st. */
+  fill(k: Kernels, st: number, dst: number, n: number, fanIn: number, fanOut: number): void;
+}
+
+const TRUNC = 0.87962566103423978; // std of a unit normal truncated at 2 sigma (Keras's correction)
+
+type Mode = "fanIn" | "fanAvg";
+function varianceScaling(className: string, mode: Mode, uniform: boolean, scale: number, seed?: number): Initializer {
+  return {
+    className,
+    config: { seed: seed ?? null },
+    fill(k, st, dst, n, fanIn, fanOut) {
+      seedState(k, st, seed);
+      const fan = mode === "fanIn" ? fanIn : (fanIn + fanOut) / 2;
+      const v = scale / Math.max(1, fan);
+      if (uniform) {
+        const limit = Math.sqrt(3 * v);
+        k.pcg_uniform(st, dst, n, -limit, limit);
+      } else {
+        k.pcg_normal(st, dst, n, 0, Math.sqrt(v) / TRUNC, 1);
+      }
+    },
+  };
+}
+
+function seedState(k: Kernels, st: number, seed: number | undefined): void {
+  const s = seed ?? nextSeed();
+  k.pcg_seed(st, s >>> 0, Math.floor(s / 2 ** 32) >>> 0, 0x6d79); // stream "my"
+}
+
+function constant(className: string, value: number): Initializer {
+  return {
+    className,
+    config: className === "Constant" ? { value } : {},
+    fill(k, st, dst, n) {
+      k.pcg_uniform(st, dst, n, value, value); // lo + 0 * u: exactly `value`, no PRNG state consumed
+    },
+  };
+}
+
+interface SeedArg { seed?: number }
+const seedOf = (what: string, a?: SeedArg) => {
+  const s = a?.seed;
+  if (s !== undefined && (!Number.isInteger(s) || s < 0 || s >= 2 ** 53)) throw invalid(`${what}({ seed })`, s, "a non-negative integer");
+  return s;
+};
+
+export const initializers = {
+  glorotUniform: (a?: SeedArg) => varianceScaling("GlorotUniform", "fanAvg", true, 1, seedOf("glorotUniform", a)),
+  glorotNormal: (a?: SeedArg) => varianceScaling("GlorotNormal", "fanAvg", false, 1, seedOf("glorotNormal", a)),
+  heNormal: (a?: SeedArg) => varianceScaling("HeNormal", "fanIn", false, 2, seedOf("heNormal", a)),
+  heUniform: (a?: SeedArg) => varianceScaling("HeUniform", "fanIn", true, 2, seedOf("heUniform", a)),
+  lecunNormal: (a?: SeedArg) => varianceScaling("LecunNormal", "fanIn", false, 1, seedOf("lecunNormal", a)),
+  lecunUniform: (a?: SeedArg) => varianceScaling("LecunUniform", "fanIn", true, 1, seedOf("lecunUniform", a)),
+  randomNormal(a: { mean?: number; stddev?: number; seed?: number } = {}): Initializer {
+    const mean = checkNumber("randomNormal({ mean })", a.mean ?? 0, -1e30, 1e30);
+    const stddev = checkNumber("randomNormal({ stddev })", a.stddev ?? 0.05, 0, 1e30);
+    const seed = seedOf("randomNormal", a);
+    return { className: "RandomNormal", config: { mean, stddev, seed: seed ?? null }, fill(k, st, dst, n) { seedState(k, st, seed); k.pcg_normal(st, dst, n, mean, stddev, 0); } };
+  },
+  randomUniform(a: { minval?: number; maxval?: number; seed?: number } = {}): Initializer {
+    const minval = checkNumber("randomUniform({ minval })", a.minval ?? -0.05, -1e30, 1e30);
+    const maxval = checkNumber("randomUniform({ maxval })", a.maxval ?? 0.05, minval, 1e30);
+    const seed = seedOf("randomUniform", a);
+    return { className: "RandomUniform", config: { minval, maxval, seed: seed ?? null }, fill(k, st, dst, n) { seedState(k, st, seed); k.pcg_uniform(st, dst, n, minval, maxval); } };
+  },
+  zeros: () => constant("Zeros", 0),
+  ones: () => constant("Ones", 1),
+  constant: (a: { value: number }) => constant("Constant", checkNumber("constant({ value })", a?.value, -3.4e38, 3.4e38)),
+};
+
+export type InitializerName = keyof typeof initializers;
+export type InitializerLike = InitializerName | Initializer;
+
+export function getInitializer(what: string, x: unknown): Initializer {
+  if (x !== null && typeof x === "object" && "fill" in x) return x as Initializer;
+  const make = lookup(what, initializers as unknown as Record<string, () => Initializer>, x);
+  if (x === "constant") throw invalid(what, x, "initializers.constant({ value }) (the name alone has no value)");
+  return make();
+}

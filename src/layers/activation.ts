@@ -1,0 +1,54 @@
+// Activation and LeakyReLU layers: an elementwise (or, for softmax, row-wise) function of their input.
+import { Layer, type Step } from "./layer.js";
+import { getActivation, leaky, type Activation, type ActivationName } from "../activations.js";
+import { Act } from "../kernels.js";
+import { checkNumber, invalid } from "../errors.js";
+
+export class ActivationLayer extends Layer {
+  readonly className: string = "Activation";
+  readonly activation: Activation;
+
+  constructor(args: { activation: ActivationName; name?: string; inputShape?: number[]; inputDim?: number }, act?: Activation, prefix = "activation") {
+    if (args === null || typeof args !== "object") throw invalid(`layers.${prefix}(args)`, args, "an object");
+    super(prefix, args);
+    this.activation = act ?? getActivation(args.activation);
+  }
+
+  protected computeOutputDim(inputDim: number): number {
+    return inputDim;
+  }
+
+  forward(s: Step): void {
+    const n = s.rows * this.outputDim;
+    const a = this.deferActivation && s.training ? Act.linear : this.activation.code;
+    if (a === Act.softmax) s.k.softmax_forward(this.input, this.output, s.rows, this.outputDim);
+    else s.k.act_forward(a, this.input, this.output, n, this.activation.alpha);
+  }
+
+  backward(s: Step, dy: number): number {
+    if (this.deferActivation) return dy;
+    if (this.activation.code === Act.softmax) s.k.softmax_backward(this.output, dy, dy, s.rows, this.outputDim);
+    else s.k.act_backward(this.activation.code, this.output, dy, dy, s.rows * this.outputDim, this.activation.alpha);
+    return dy;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), activation: this.activation.name };
+  }
+}
+
+export class LeakyReLU extends ActivationLayer {
+  override readonly className = "LeakyReLU";
+  readonly alpha: number;
+
+  constructor(args: { alpha?: number; name?: string; inputShape?: number[]; inputDim?: number } = {}) {
+    const alpha = checkNumber("layers.leakyReLU({ alpha })", args?.alpha ?? 0.3, 0, 1e30);
+    super({ ...args, activation: "leakyRelu" }, leaky(alpha), "leaky_re_lu");
+    this.alpha = alpha;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const { activation: _drop, ...rest } = super.getConfig();
+    return { ...rest, alpha: this.alpha };
+  }
+}

@@ -1,0 +1,100 @@
+// Dense: y = activation(x · W + b), W in TF.js layout [inputs, units]. Forward is one GEMM with the
+// bias and activation fused; backward is the activation's derivative, dW = xᵀ·dz, db = column sums of
+// dz, and dx = dz·Wᵀ.
+import { Layer, type Param, type Step } from "./layer.js";
+import { getActivation, type Activation, type ActivationName } from "../activations.js";
+import { getInitializer, type InitializerLike } from "../initializers.js";
+import { getRegularizer, type RegularizerLike } from "../regularizers.js";
+import { Act } from "../kernels.js";
+import { checkPositiveInt, invalid } from "../errors.js";
+
+export interface DenseArgs {
+  units: number;
+  activation?: ActivationName;
+  useBias?: boolean;
+  kernelInitializer?: InitializerLike;
+  biasInitializer?: InitializerLike;
+  kernelRegularizer?: RegularizerLike;
+  biasRegularizer?: RegularizerLike;
+  inputShape?: number[];
+  inputDim?: number;
+  name?: string;
+}
+
+export class Dense extends Layer {
+  readonly className = "Dense";
+  readonly units: number;
+  readonly activation: Activation;
+  readonly useBias: boolean;
+  private readonly args: DenseArgs;
+
+  constructor(args: DenseArgs) {
+    if (args === null || typeof args !== "object") throw invalid("layers.dense(args)", args, "an object such as { units: 10 }");
+    super("dense", args);
+    this.units = checkPositiveInt("layers.dense({ units })", args.units);
+    this.activation = getActivation(args.activation ?? "linear");
+    if (args.useBias !== undefined && typeof args.useBias !== "boolean") throw invalid("layers.dense({ useBias })", args.useBias, "true or false");
+    this.useBias = args.useBias ?? true;
+    // Resolve names now, so a bad one fails at the call that has it.
+    getInitializer("layers.dense({ kernelInitializer })", args.kernelInitializer ?? "glorotUniform");
+    getInitializer("layers.dense({ biasInitializer })", args.biasInitializer ?? "zeros");
+    getRegularizer("layers.dense({ kernelRegularizer })", args.kernelRegularizer);
+    getRegularizer("layers.dense({ biasRegularizer })", args.biasRegularizer);
+    this.args = args;
+  }
+
+  protected computeOutputDim(inputDim: number): number {
+    const a = this.args;
+    const param = (name: string, shape: number[], init: unknown, reg: unknown, what: string): Param => ({
+      name: `${this.name}/${name}`,
+      shape,
+      size: shape.reduce((x, y) => x * y, 1),
+      initializer: getInitializer(`layers.dense({ ${what}Initializer })`, init),
+      regularizer: getRegularizer(`layers.dense({ ${what}Regularizer })`, reg),
+      fanIn: inputDim,
+      fanOut: this.units,
+      value: 0,
+      grad: 0,
+      slots: [],
+    });
+    this.params.length = 0;
+    this.params.push(param("kernel", [inputDim, this.units], a.kernelInitializer ?? "glorotUniform", a.kernelRegularizer, "kernel"));
+    if (this.useBias) this.params.push(param("bias", [this.units], a.biasInitializer ?? "zeros", a.biasRegularizer, "bias"));
+    return this.units;
+  }
+
+  forward(s: Step): void {
+    const act = this.deferActivation && s.training ? Act.linear : this.activation.code;
+    const bias = this.useBias ? this.params[1].value : 0;
+    s.k.gemm_nn(s.rows, this.units, this.inputDim, this.input, this.params[0].value, this.output, 0, bias, act, this.activation.alpha, s.work);
+  }
+
+  backward(s: Step, dy: number, dx: number): number {
+    const { k, rows } = s;
+    const n = this.units;
+    if (!this.deferActivation) {
+      if (this.activation.code === Act.softmax) k.softmax_backward(this.output, dy, dy, rows, n);
+      else if (this.activation.code !== Act.linear) k.act_backward(this.activation.code, this.output, dy, dy, rows * n, this.activation.alpha);
+    }
+    k.gemm_tn(this.inputDim, n, rows, this.input, dy, this.params[0].grad, 0, s.work);
+    if (this.useBias) k.bias_grad(rows, n, dy, this.params[1].grad, 0);
+    if (dx) k.gemm_nt(rows, this.inputDim, n, dy, this.params[0].value, dx, 0, s.work);
+    return dx;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const p = this.params;
+    const init = (i: number, fallback: string) => (p[i] ? { className: p[i].initializer.className, config: p[i].initializer.config } : fallback);
+    const reg = (r: unknown) => (r ? { className: "L1L2", config: { l1: (r as { l1: number }).l1, l2: (r as { l2: number }).l2 } } : null);
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: this.activation.name,
+      useBias: this.useBias,
+      kernelInitializer: init(0, String(this.args.kernelInitializer ?? "glorotUniform")),
+      biasInitializer: init(1, String(this.args.biasInitializer ?? "zeros")),
+      kernelRegularizer: reg(p[0]?.regularizer),
+      biasRegularizer: reg(p[1]?.regularizer),
+    };
+  }
+}

@@ -1,0 +1,56 @@
+// Inverted dropout (Srivastava et al. 2014): in training, each input is kept with probability 1 - rate
+// and scaled by 1/(1 - rate); in inference it is the identity. The mask comes from the layer's own
+// PCG32 stream, seeded from `seed` or the global sequence, so a seeded run is repeatable everywhere.
+import { Layer, type Alloc, type Step } from "./layer.js";
+import { nextSeed } from "../initializers.js";
+import { Act } from "../kernels.js";
+import { checkNumber, invalid } from "../errors.js";
+
+export class Dropout extends Layer {
+  readonly className = "Dropout";
+  readonly rate: number;
+  readonly seed: number | undefined;
+  private mask = 0;
+  state = 0; // 16-byte PCG32 state
+
+  constructor(args: { rate: number; seed?: number; name?: string; inputShape?: number[]; inputDim?: number }) {
+    if (args === null || typeof args !== "object") throw invalid("layers.dropout(args)", args, "an object such as { rate: 0.5 }");
+    super("dropout", args);
+    this.rate = checkNumber("layers.dropout({ rate })", args.rate, 0, 1, false, true);
+    if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) throw invalid("layers.dropout({ seed })", args.seed, "a non-negative integer");
+    this.seed = args.seed;
+  }
+
+  protected computeOutputDim(inputDim: number): number {
+    return inputDim;
+  }
+
+  override allocState(alloc: Alloc): void {
+    this.state = alloc(4);
+  }
+
+  /** Seeds the mask stream (at model build); returns the seed used. */
+  seedState(k: import("../kernels.js").Kernels): void {
+    const s = this.seed ?? nextSeed();
+    k.pcg_seed(this.state, s >>> 0, Math.floor(s / 2 ** 32) >>> 0, 0x6470); // stream "dp"
+  }
+
+  override plan(alloc: Alloc, rows: number): void {
+    this.mask = alloc(rows * this.outputDim);
+  }
+
+  forward(s: Step): void {
+    const n = s.rows * this.outputDim;
+    if (s.training && this.rate > 0) s.k.dropout_forward(this.state, this.input, this.output, this.mask, n, this.rate, 1 / (1 - this.rate));
+    else s.k.act_forward(Act.linear, this.input, this.output, n, 0);
+  }
+
+  backward(s: Step, dy: number): number {
+    if (this.rate > 0) s.k.dropout_backward(dy, this.mask, dy, s.rows * this.outputDim);
+    return dy;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rate: this.rate, seed: this.seed ?? null };
+  }
+}

@@ -1,0 +1,98 @@
+// The layer contract. A layer is config + build(inputDim) + forward + backward + getConfig (STYLE.md 7);
+// the model plans its buffers and hands it pointers, so a layer's forward and backward read like the math.
+import type { Kernels } from "../kernels.js";
+import type { Initializer } from "../initializers.js";
+import type { Regularizer } from "../regularizers.js";
+import { invalid } from "../errors.js";
+
+/** One trainable tensor: its value and gradient live in the model's wasm memory. */
+export interface Param {
+  readonly name: string;
+  readonly shape: number[];
+  readonly size: number;
+  readonly initializer: Initializer;
+  readonly regularizer?: Regularizer;
+  readonly fanIn: number;
+  readonly fanOut: number;
+  value: number; // pointer, set when the model allocates
+  grad: number; // pointer
+  slots: number[]; // optimizer state pointers
+}
+
+/** What a layer needs to run one batch. */
+export interface Step {
+  readonly k: Kernels;
+  rows: number;
+  work: number; // GEMM workspace pointer
+  training: boolean;
+}
+
+/** Per-batch buffers a layer asks the model to plan beyond its output (dropout's mask, its PRNG state). */
+export type Alloc = (floats: number) => number;
+
+const counters = new Map<string, number>();
+function autoName(prefix: string): string {
+  const n = (counters.get(prefix) ?? 0) + 1;
+  counters.set(prefix, n);
+  return `${prefix}_${n}`;
+}
+
+export abstract class Layer {
+  abstract readonly className: string;
+  readonly name: string;
+  /** Set by an inputShape/inputDim argument on a first layer. */
+  readonly batchInputDim: number | undefined;
+  inputDim = 0;
+  outputDim = 0;
+  built = false;
+  /** Pointers to this layer's input and output (rows x dims), set by the model's plan. */
+  input = 0;
+  output = 0;
+  /** When the loss is fused with this last layer's activation, training runs the layer without it. */
+  deferActivation = false;
+  readonly params: Param[] = [];
+
+  protected constructor(prefix: string, args: { name?: string; inputShape?: number[]; inputDim?: number }) {
+    if (args.name !== undefined && (typeof args.name !== "string" || args.name === "")) throw invalid(`${prefix}({ name })`, args.name, "a non-empty string");
+    this.name = args.name ?? autoName(prefix);
+    let dim = args.inputDim;
+    if (args.inputShape !== undefined) {
+      if (!Array.isArray(args.inputShape) || args.inputShape.length !== 1) throw invalid(`${prefix}({ inputShape })`, args.inputShape, "[features] (dense models take flat vectors)");
+      dim = args.inputShape[0];
+    }
+    if (dim !== undefined && (!Number.isInteger(dim) || dim <= 0)) throw invalid(`${prefix}({ inputShape | inputDim })`, dim, "a positive integer number of features");
+    this.batchInputDim = dim;
+  }
+
+  /** Creates the params for this input size and returns the output size. */
+  build(inputDim: number): number {
+    this.inputDim = inputDim;
+    this.outputDim = this.computeOutputDim(inputDim);
+    this.built = true;
+    return this.outputDim;
+  }
+
+  protected abstract computeOutputDim(inputDim: number): number;
+
+  /** Asks for per-batch buffers besides the output (rows = the planned batch capacity). */
+  plan(_alloc: Alloc, _rows: number): void {}
+
+  /** Asks for buffers that persist across batch sizes (a PRNG state). */
+  allocState(_alloc: Alloc): void {}
+
+  abstract forward(s: Step): void;
+
+  /**
+   * Given dLoss/dOutput at dy (rows x outputDim), accumulates param gradients and writes dLoss/dInput to
+   * dx when dx is not 0. Returns where the input gradient is (dx, or dy when computed in place).
+   */
+  abstract backward(s: Step, dy: number, dx: number): number;
+
+  countParams(): number {
+    return this.params.reduce((a, p) => a + p.size, 0);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, trainable: true, ...(this.batchInputDim ? { batchInputShape: [null, this.batchInputDim] } : {}) };
+  }
+}

@@ -1,0 +1,156 @@
+// model.fit: epochs of shuffled mini-batches (batchSize = n is full-batch gradient descent, 1 is
+// stochastic), validation, callbacks and the History. Yields to the event loop every `yieldEvery`
+// batches. A step allocates nothing: per-fit objects (the index order, one logs object) are made
+// before the first batch.
+import type { Sequential } from "./sequential.js";
+import { Totals } from "./runner.js";
+import { Progress } from "./progress.js";
+import { nextTurn } from "./yield.js";
+import type { Callback, Logs } from "../callbacks.js";
+import { toLabels, toMatrix, sliceLabels, sliceRows, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
+import { checkNumber, checkPositiveInt, invalid, ValueError } from "../errors.js";
+import { Dropout } from "../layers/dropout.js";
+
+export interface FitArgs {
+  epochs?: number;
+  batchSize?: number;
+  shuffle?: boolean;
+  validationSplit?: number;
+  validationData?: [InputLike, LabelsLike];
+  initialEpoch?: number;
+  /** 1: progress bar (TTY) or a line per epoch; 0: silent. Default 1 in Node, 0 elsewhere. */
+  verbose?: 0 | 1;
+  callbacks?: Callback | Callback[];
+  /** Yield to the event loop every this many batches (default 32), or 'batch', 'epoch', 'never'. */
+  yieldEvery?: number | "batch" | "epoch" | "never";
+  /** Seeds shuffling and dropout for this fit; by default they continue their own streams. */
+  seed?: number;
+}
+
+export interface History {
+  epoch: number[];
+  history: Record<string, number[]>;
+  params: { epochs: number; initialEpoch: number; samples: number; batchSize: number; steps: number };
+}
+
+const isNode = () => typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string";
+
+export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: FitArgs = {}): Promise<History> {
+  if (model.training) throw new ValueError("fit() was called while another fit() of this model is running; await the first");
+  const { c, runner } = model.ready("fit");
+  if (args === null || typeof args !== "object") throw invalid("fit(x, y, args)", args, "an object");
+  // Check everything before touching the model.
+  let X = toMatrix("fit(x)", x, runner.inputDim);
+  let Y = toLabels("fit(y)", y, X.shape[0], runner.outputDim);
+  const epochs = checkPositiveInt("fit({ epochs })", args.epochs ?? 1);
+  const initialEpoch = args.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) throw invalid("fit({ initialEpoch })", args.initialEpoch, `an integer in [0, ${epochs - 1}] (below epochs)`);
+  const batchSizeArg = checkPositiveInt("fit({ batchSize })", args.batchSize ?? 32);
+  if (args.shuffle !== undefined && typeof args.shuffle !== "boolean") throw invalid("fit({ shuffle })", args.shuffle, "true or false");
+  const verbose = args.verbose ?? (isNode() ? 1 : 0);
+  if (verbose !== 0 && verbose !== 1) throw invalid("fit({ verbose })", args.verbose, "0 or 1");
+  const ye = args.yieldEvery ?? 32;
+  const yieldEvery = ye === "batch" ? 1 : ye === "epoch" || ye === "never" ? 0 : ye;
+  if (typeof yieldEvery !== "number" || !Number.isInteger(yieldEvery) || yieldEvery < 0) throw invalid("fit({ yieldEvery })", ye, "a positive integer number of batches, 'batch', 'epoch' or 'never'");
+  if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0 || args.seed >= 2 ** 53)) throw invalid("fit({ seed })", args.seed, "a non-negative integer");
+  const cbs: Callback[] = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
+  cbs.forEach((cb, i) => {
+    if (cb === null || typeof cb !== "object") throw invalid(`fit({ callbacks })[${i}]`, cb, "an object with onEpochEnd, onBatchEnd, ... methods");
+  });
+  let val: { X: Matrix; Y: Labels } | undefined;
+  if (args.validationData !== undefined) {
+    if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw invalid("fit({ validationData })", args.validationData, "[x, y]");
+    const vx = toMatrix("fit({ validationData })[0]", args.validationData[0], runner.inputDim);
+    val = { X: vx, Y: toLabels("fit({ validationData })[1]", args.validationData[1], vx.shape[0], runner.outputDim) };
+  } else if (args.validationSplit !== undefined) {
+    const split = checkNumber("fit({ validationSplit })", args.validationSplit, 0, 1, true, true);
+    const n = X.shape[0];
+    const nVal = Math.floor(n * split);
+    if (nVal < 1 || nVal >= n) throw invalid("fit({ validationSplit })", split, `a fraction leaving at least one sample on each side (${n} samples)`);
+    // As Keras: the last samples, taken before any shuffling.
+    val = { X: sliceRows(X, n - nVal, n), Y: sliceLabels(Y, n - nVal, n) };
+    X = sliceRows(X, 0, n - nVal);
+    Y = sliceLabels(Y, 0, n - nVal);
+  }
+
+  const n = X.shape[0];
+  const batchSize = Math.min(batchSizeArg, n);
+  const steps = Math.ceil(n / batchSize);
+  const valBatch = val ? Math.min(batchSizeArg, val.X.shape[0]) : 0;
+  runner.plan(Math.max(batchSize, valBatch));
+  const orderMark = runner.arena.mark();
+  const orderPtr = runner.arena.alloc(n * 4);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+
+  if (args.seed !== undefined) {
+    const s = args.seed;
+    runner.k.pcg_seed(runner.shuffleState, s >>> 0, Math.floor(s / 2 ** 32) >>> 0, 0x7368); // stream "sh"
+    for (const l of model.layers) if (l instanceof Dropout) runner.k.pcg_seed(l.state, (s + 1 + model.layers.indexOf(l)) >>> 0, 0, 0x6470);
+  }
+
+  const keys = ["loss", ...c.metrics];
+  const history: History = { epoch: [], history: {}, params: { epochs, initialEpoch, samples: n, batchSize, steps } };
+  for (const key of keys) history.history[key] = [];
+  if (val) for (const key of keys) history.history[`val_${key}`] = [];
+  const totals = new Totals(c.metrics);
+  const valTotals = new Totals(c.metrics);
+  const batchLogs: Logs = { batch: 0, size: 0, loss: 0 };
+  for (const m of c.metrics) batchLogs[m] = 0;
+  const wantBatchLogs = cbs.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
+  const progress = verbose ? new Progress(epochs, n, steps) : undefined;
+  const call = async (hook: keyof Callback, ...a: unknown[]) => {
+    for (const cb of cbs) {
+      const f = cb[hook] as ((...x: unknown[]) => unknown) | undefined;
+      if (!f) continue;
+      const r = f.apply(cb, a);
+      if (r && typeof (r as Promise<void>).then === "function") await r;
+    }
+  };
+
+  model.training = true;
+  model.stopTraining = false;
+  try {
+    for (const cb of cbs) cb.setModel?.(model);
+    await call("onTrainBegin", {});
+    for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+      await call("onEpochBegin", epoch, {});
+      progress?.epochBegin(epoch);
+      if (args.shuffle ?? true) runner.shuffle(order, orderPtr);
+      totals.reset();
+      for (let b = 0; b < steps && !model.stopTraining; b++) {
+        const start = b * batchSize;
+        const rows = Math.min(batchSize, n - start);
+        if (wantBatchLogs) {
+          batchLogs.batch = b;
+          batchLogs.size = rows;
+          await call("onBatchBegin", b, batchLogs);
+        }
+        const loss = model.trainStep(X, Y, order, start, rows, totals);
+        if (wantBatchLogs || progress) {
+          batchLogs.loss = loss;
+          c.metrics.forEach((m, i) => (batchLogs[m] = totals.metrics[i] / totals.rows));
+        }
+        if (wantBatchLogs) await call("onBatchEnd", b, batchLogs);
+        progress?.batchEnd(b, start + rows, batchLogs);
+        if (yieldEvery > 0 && (b + 1) % yieldEvery === 0) await nextTurn();
+      }
+      const logs: Logs = { loss: totals.loss / totals.rows };
+      c.metrics.forEach((m, i) => (logs[m] = totals.metrics[i] / totals.rows));
+      if (val) {
+        model.evaluateData(val.X, val.Y, valBatch, valTotals);
+        logs.val_loss = valTotals.loss / valTotals.rows;
+        c.metrics.forEach((m, i) => (logs[`val_${m}`] = valTotals.metrics[i] / valTotals.rows));
+      }
+      history.epoch.push(epoch);
+      for (const [key, v] of Object.entries(logs)) history.history[key].push(v);
+      progress?.epochEnd(epoch, logs);
+      await call("onEpochEnd", epoch, logs);
+      if (yieldEvery === 0 && ye === "epoch") await nextTurn();
+    }
+    await call("onTrainEnd", {});
+  } finally {
+    model.training = false;
+    runner.arena.release(orderMark);
+  }
+  return history;
+}

@@ -1,0 +1,60 @@
+// verbose = 1 in Node: a Keras-style progress bar per epoch on a TTY (samples done, samples/s, loss and
+// metrics), one plain line per epoch otherwise. Redraws by batch count, not by clock.
+import type { Logs } from "../callbacks.js";
+
+interface Out {
+  isTTY?: boolean;
+  columns?: number;
+  write(s: string): unknown;
+}
+
+function stdout(): Out | undefined {
+  const p = (globalThis as { process?: { stdout?: Out } }).process;
+  return p?.stdout;
+}
+
+const fmt = (logs: Logs) =>
+  Object.entries(logs)
+    .filter(([k]) => k !== "batch" && k !== "size")
+    .map(([k, v]) => `${k}: ${Number.isFinite(v) && Math.abs(v) < 1e4 ? v.toFixed(4) : v.toExponential(3)}`)
+    .join(" - ");
+
+export class Progress {
+  private readonly out = stdout();
+  private start = 0;
+  private every = 1;
+
+  constructor(
+    private readonly epochs: number,
+    private readonly samples: number,
+    private readonly batches: number,
+  ) {}
+
+  get enabled(): boolean {
+    return this.out !== undefined;
+  }
+
+  epochBegin(epoch: number): void {
+    this.start = performance.now();
+    this.every = Math.max(1, Math.floor(this.batches / 40));
+    if (this.out?.isTTY) this.out.write(`Epoch ${epoch + 1}/${this.epochs}\n`);
+  }
+
+  batchEnd(batch: number, done: number, logs: Logs): void {
+    if (!this.out?.isTTY || (batch + 1) % this.every !== 0) return;
+    const width = 30;
+    const filled = Math.round((done / this.samples) * width);
+    const bar = "=".repeat(Math.max(0, filled - 1)) + (filled > 0 ? ">" : "") + ".".repeat(width - filled);
+    const rate = done / ((performance.now() - this.start) / 1000);
+    this.out.write(`\r${String(done).padStart(String(this.samples).length)}/${this.samples} [${bar}] ${Math.round(rate)} samples/s - ${fmt(logs)}`);
+  }
+
+  epochEnd(epoch: number, logs: Logs): void {
+    if (!this.out) return;
+    const s = (performance.now() - this.start) / 1000;
+    const rate = Math.round(this.samples / s);
+    const line = `${this.samples}/${this.samples} - ${s.toFixed(1)}s ${rate} samples/s - ${fmt(logs)}`;
+    if (this.out.isTTY) this.out.write(`\r${line}${" ".repeat(10)}\n`);
+    else this.out.write(`Epoch ${epoch + 1}/${this.epochs} - ${line}\n`);
+  }
+}

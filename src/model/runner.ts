@@ -1,0 +1,302 @@
+// The execution core of a sequential model: it owns the wasm memory plan and runs one batch forward,
+// through the loss, backward and through the optimizer. Every buffer is planned once per batch
+// capacity; a step allocates nothing in JS or wasm (views over memory are re-derived only when the
+// memory has grown, which only planning does).
+import type { Engine } from "../engine.js";
+import { Arena } from "../arena.js";
+import type { Kernels } from "../kernels.js";
+import { Act } from "../kernels.js";
+import type { Layer, Param, Step } from "../layers/layer.js";
+import { Dense } from "../layers/dense.js";
+import { ActivationLayer } from "../layers/activation.js";
+import { Dropout } from "../layers/dropout.js";
+import type { LossKind, MetricKind } from "../losses.js";
+import type { Optimizer } from "../optim/optimizer.js";
+import type { Labels, Matrix } from "../data.js";
+import { nextSeed } from "../initializers.js";
+
+export interface Compiled {
+  optimizer: Optimizer;
+  loss: LossKind;
+  metrics: MetricKind[];
+  /** The last layer's activation is folded into the loss (softmax + CE, sigmoid + BCE). */
+  fused: boolean;
+}
+
+/** Running sums of one pass (an epoch, an evaluation): loss weighted by rows, and metric sums. */
+export class Totals {
+  rows = 0;
+  loss = 0;
+  readonly metrics: Float64Array;
+  constructor(readonly kinds: MetricKind[]) {
+    this.metrics = new Float64Array(kinds.length);
+  }
+  reset(): void {
+    this.rows = 0;
+    this.loss = 0;
+    this.metrics.fill(0);
+  }
+}
+
+export class Runner {
+  readonly k: Kernels;
+  readonly arena: Arena;
+  readonly params: Param[] = [];
+  private readonly step: Step;
+  private stateMark = 0;
+  private slotMark = 0;
+  cap = 0; // planned batch capacity
+  private x = 0;
+  private d0 = 0;
+  private d1 = 0;
+  private yDense = 0;
+  private yIds = 0;
+  private probs = 0;
+  shuffleState = 0;
+  private f32: Float32Array;
+  private i32: Int32Array;
+  private buffer: ArrayBuffer;
+
+  constructor(
+    readonly engine: Engine,
+    readonly layers: Layer[],
+  ) {
+    this.k = engine.kernels;
+    this.arena = new Arena(engine);
+    this.step = { k: this.k, rows: 0, work: 0, training: false };
+    this.buffer = engine.memory.buffer;
+    this.f32 = new Float32Array(this.buffer);
+    this.i32 = new Int32Array(this.buffer);
+  }
+
+  get inputDim(): number {
+    return this.layers[0].inputDim;
+  }
+
+  get outputDim(): number {
+    return this.layers[this.layers.length - 1].outputDim;
+  }
+
+  /** Allocates and initializes every parameter, its gradient and the PRNG states. Once per model. */
+  allocateParams(): void {
+    const alloc = (floats: number) => this.arena.alloc(floats * 4);
+    for (const layer of this.layers) {
+      for (const p of layer.params) {
+        p.value = alloc(p.size);
+        p.grad = alloc(p.size);
+        this.params.push(p);
+      }
+      layer.allocState(alloc);
+    }
+    this.shuffleState = alloc(4);
+    const st = alloc(4);
+    for (const p of this.params) p.initializer.fill(this.k, st, p.value, p.size, p.fanIn, p.fanOut);
+    for (const layer of this.layers) if (layer instanceof Dropout) layer.seedState(this.k);
+    this.k.pcg_seed(this.shuffleState, nextSeed(), 0, 0x7368); // stream 'sh'
+    this.stateMark = this.arena.mark();
+    this.slotMark = this.stateMark;
+  }
+
+  /** Allocates the optimizer's slots (drops any earlier plan and slots). */
+  allocateSlots(opt: Optimizer): void {
+    this.arena.release(this.stateMark);
+    this.cap = 0;
+    for (const p of this.params) {
+      p.slots = [];
+      for (let s = 0; s < opt.slotCount; s++) {
+        const ptr = this.arena.alloc(p.size * 4);
+        this.arena.f32(ptr, p.size).fill(opt.slotInit(s));
+        p.slots.push(ptr);
+      }
+    }
+    this.slotMark = this.arena.mark();
+  }
+
+  /** Plans every per-batch buffer for batches of up to `rows` samples. */
+  plan(rows: number): void {
+    if (rows <= this.cap) return;
+    this.arena.release(this.slotMark);
+    const alloc = (floats: number) => this.arena.alloc(floats * 4);
+    const dims = this.layers.map((l) => l.outputDim);
+    const maxDim = Math.max(this.inputDim, ...dims);
+    this.x = alloc(rows * this.inputDim);
+    let input = this.x;
+    let work = 0;
+    for (const layer of this.layers) {
+      layer.input = input;
+      layer.output = alloc(rows * layer.outputDim);
+      layer.plan(alloc, rows);
+      input = layer.output;
+      if (layer instanceof Dense) {
+        const { inputDim: i, units: u } = layer;
+        work = Math.max(work, this.k.gemm_work_bytes(u, i), this.k.gemm_work_bytes(u, rows), this.k.gemm_work_bytes(i, u));
+      }
+    }
+    this.d0 = alloc(rows * maxDim);
+    this.d1 = alloc(rows * maxDim);
+    this.yDense = alloc(rows * this.outputDim);
+    this.yIds = alloc(rows);
+    this.probs = alloc(rows * this.outputDim);
+    this.step.work = this.arena.alloc(work);
+    this.cap = rows;
+    this.refreshViews();
+  }
+
+  private refreshViews(): void {
+    if (this.buffer !== this.engine.memory.buffer) {
+      this.buffer = this.engine.memory.buffer;
+      this.f32 = new Float32Array(this.buffer);
+      this.i32 = new Int32Array(this.buffer);
+    }
+  }
+
+  /** Copies rows (given by index, or a contiguous range from `start`) into the input staging area. */
+  stageX(x: Matrix, order: Int32Array | null, start: number, rows: number): void {
+    this.refreshViews();
+    const d = x.shape[1];
+    const src = x.data;
+    const dst = this.f32;
+    let o = this.x >> 2;
+    for (let r = 0; r < rows; r++) {
+      let s = (order ? order[start + r] : start + r) * d;
+      for (let j = 0; j < d; j++) dst[o++] = src[s++];
+    }
+  }
+
+  stageY(y: Labels, order: Int32Array | null, start: number, rows: number, oneHot: boolean): void {
+    const f = this.f32;
+    if (y.kind === "ids") {
+      const ids = this.i32;
+      const base = this.yIds >> 2;
+      for (let r = 0; r < rows; r++) ids[base + r] = y.data[order ? order[start + r] : start + r];
+      if (oneHot) {
+        const c = this.outputDim;
+        const o = this.yDense >> 2;
+        f.fill(0, o, o + rows * c);
+        for (let r = 0; r < rows; r++) f[o + r * c + ids[base + r]] = 1;
+      }
+    } else {
+      const c = y.cols;
+      let o = this.yDense >> 2;
+      for (let r = 0; r < rows; r++) {
+        let s = (order ? order[start + r] : start + r) * c;
+        for (let j = 0; j < c; j++) f[o++] = y.data[s++];
+      }
+    }
+  }
+
+  forward(rows: number, training: boolean): void {
+    const s = this.step;
+    s.rows = rows;
+    s.training = training;
+    for (const layer of this.layers) layer.forward(s);
+  }
+
+  /** Pointer to the model's outputs for the last forward (probabilities when the loss was fused). */
+  outputPtr(fusedTraining: boolean): number {
+    return fusedTraining ? this.probs : this.layers[this.layers.length - 1].output;
+  }
+
+  /**
+   * Loss of the staged batch after forward(); writes dLoss/dOutput to d0 when `grad`. Adds the
+   * regularization penalty (Keras adds it to the reported loss too).
+   */
+  loss(c: Compiled, y: Labels, rows: number, grad: boolean, training: boolean): number {
+    const k = this.k;
+    const out = this.layers[this.layers.length - 1].output;
+    const units = this.outputDim;
+    const g = grad ? this.d0 : 0;
+    const fused = c.fused && training;
+    let loss: number;
+    switch (c.loss) {
+      case "mse":
+        loss = k.loss_mse(out, this.yDense, g, rows, units);
+        break;
+      case "bce":
+        loss = fused ? k.loss_bce_logits(out, this.yDense, this.probs, g, rows, units) : k.loss_bce(out, this.yDense, g, rows, units);
+        break;
+      default:
+        if (y.kind === "ids") loss = fused ? k.loss_sparse_softmax_cce(out, this.yIds, this.probs, g, rows, units) : k.loss_sparse_cce(out, this.yIds, g, rows, units);
+        else loss = fused ? k.loss_softmax_cce(out, this.yDense, this.probs, g, rows, units) : k.loss_cce(out, this.yDense, g, rows, units);
+    }
+    for (const p of this.params) if (p.regularizer) loss += k.reg_penalty(p.value, p.size, p.regularizer.l1, p.regularizer.l2);
+    return loss;
+  }
+
+  /** Adds this batch's metric sums to `t` (after forward and loss). */
+  accumulate(c: Compiled, y: Labels, rows: number, loss: number, t: Totals, training: boolean): void {
+    const k = this.k;
+    const out = this.outputPtr(c.fused && training);
+    const units = this.outputDim;
+    t.rows += rows;
+    t.loss += loss * rows;
+    for (let m = 0; m < t.kinds.length; m++) {
+      switch (t.kinds[m]) {
+        case "acc":
+          if (c.loss === "bce" || (c.loss === "mse" && units === 1)) t.metrics[m] += k.count_correct_binary(out, this.yDense, rows * units, 0.5) / units;
+          else if (y.kind === "ids") t.metrics[m] += k.count_correct_sparse(out, this.yIds, rows, units);
+          else t.metrics[m] += k.count_correct_onehot(out, this.yDense, rows, units);
+          break;
+        case "mse":
+          t.metrics[m] += k.sum_sq_diff(out, this.yDense, rows * units) / units;
+          break;
+        case "mae":
+          t.metrics[m] += k.sum_abs_diff(out, this.yDense, rows * units) / units;
+          break;
+      }
+    }
+  }
+
+  /** Backward through every layer from the loss gradient in d0, then regularizers and the update. */
+  backwardAndUpdate(c: Compiled, rows: number): void {
+    const s = this.step;
+    s.rows = rows;
+    s.training = true;
+    let dy = this.d0;
+    for (let l = this.layers.length - 1; l >= 0; l--) {
+      const dx = l > 0 ? (dy === this.d0 ? this.d1 : this.d0) : 0;
+      const r = this.layers[l].backward(s, dy, dx);
+      if (r) dy = r;
+    }
+    const k = this.k;
+    for (const p of this.params) if (p.regularizer) k.reg_grad(p.value, p.grad, p.size, p.regularizer.l1, p.regularizer.l2);
+    c.optimizer.applyGradients(k, this.params);
+  }
+
+  /** A JS-owned copy of the last forward's outputs for `rows` rows, written into `dst` at `offset`. */
+  copyOutputs(dst: Float32Array, offset: number, rows: number): void {
+    this.refreshViews();
+    const p = this.layers[this.layers.length - 1].output >> 2;
+    dst.set(this.f32.subarray(p, p + rows * this.outputDim), offset);
+  }
+
+  /** A copy of parameter values (for getWeights, snapshots). */
+  readParam(p: Param, dst?: Float32Array): Float32Array {
+    this.refreshViews();
+    const out = dst ?? new Float32Array(p.size);
+    out.set(this.f32.subarray(p.value >> 2, (p.value >> 2) + p.size));
+    return out;
+  }
+
+  writeParam(p: Param, src: ArrayLike<number>): void {
+    this.refreshViews();
+    this.f32.set(src, p.value >> 2);
+  }
+
+  /** Fills an i32 index buffer 0..n-1 and shuffles it with the model's PRNG (for an epoch). */
+  shuffle(order: Int32Array, ptr: number): void {
+    this.refreshViews();
+    const n = order.length;
+    const base = ptr >> 2;
+    for (let i = 0; i < n; i++) this.i32[base + i] = order[i];
+    this.k.pcg_shuffle(this.shuffleState, ptr, n);
+    this.refreshViews();
+    order.set(this.i32.subarray(base, base + n));
+  }
+
+  /** Whether the loss can absorb the last layer's activation (softmax + CE, sigmoid + BCE). */
+  static fusable(last: Layer, loss: LossKind): boolean {
+    const act = last instanceof Dense || last instanceof ActivationLayer ? last.activation.code : -1;
+    return ((loss === "cce" || loss === "scce") && act === Act.softmax) || (loss === "bce" && act === Act.sigmoid);
+  }
+}

@@ -1,0 +1,230 @@
+// sequential(): a stack of layers with Keras's compile / fit / evaluate / predict. Every argument is
+// checked before any state changes, so bad input leaves the model as it was.
+import { createModelEngine } from "../backend.js";
+import type { Engine } from "../engine.js";
+import { Layer } from "../layers/layer.js";
+import { getOptimizer, type Optimizer, type OptimizerName } from "../optim/index.js";
+import { getLoss, getMetrics, LOSS_NAMES, type LossKind, type MetricKind } from "../losses.js";
+import { toLabels, toMatrix, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
+import { Prediction } from "../prediction.js";
+import { checkPositiveInt, invalid, ValueError } from "../errors.js";
+import { Runner, Totals, type Compiled } from "./runner.js";
+import { summaryLines } from "./summary.js";
+import { fit, type FitArgs, type History } from "./fit.js";
+
+export interface CompileArgs {
+  optimizer: OptimizerName | Optimizer;
+  loss: string;
+  metrics?: string | string[];
+}
+
+let modelCount = 0;
+
+export class Sequential {
+  readonly name: string;
+  readonly layers: Layer[] = [];
+  /** Set from a callback to end fit() after the current batch. */
+  stopTraining = false;
+  /** @internal */ runner?: Runner;
+  /** @internal */ compiled?: Compiled;
+  /** @internal */ training = false;
+  private engine?: Engine;
+  private disposed = false;
+
+  constructor(args: { layers?: Layer[]; name?: string } = {}) {
+    this.name = args.name ?? `sequential_${++modelCount}`;
+    if (args.layers !== undefined && !Array.isArray(args.layers)) throw invalid("sequential({ layers })", args.layers, "an array of layers");
+    for (const l of args.layers ?? []) this.add(l);
+  }
+
+  add(layer: Layer): void {
+    this.checkAlive();
+    if (!(layer instanceof Layer)) throw invalid("model.add(layer)", layer, "a layer made by layers.dense, layers.activation, layers.dropout or layers.leakyReLU");
+    if (this.runner) throw new ValueError(`model.add(${layer.name}): the model is already built; add every layer before compile, fit, predict or summary`);
+    if (this.layers.length === 0 && layer.batchInputDim === undefined) {
+      throw invalid(`the first layer (${layer.name}) inputShape`, undefined, "given, e.g. layers.dense({ units: 10, inputShape: [784] })");
+    }
+    if (this.layers.includes(layer)) throw invalid("model.add(layer)", layer.name, "a layer not already in the model");
+    this.layers.push(layer);
+  }
+
+  get optimizer(): Optimizer | undefined {
+    return this.compiled?.optimizer;
+  }
+
+  /** Builds the layers and allocates the weights (first use). */
+  private build(): Runner {
+    this.checkAlive();
+    if (this.runner) return this.runner;
+    if (this.layers.length === 0) throw new ValueError("the model has no layers; add one with model.add(layers.dense({ units, inputShape }))");
+    let dim = this.layers[0].batchInputDim!;
+    for (const l of this.layers) dim = l.build(dim);
+    this.engine = createModelEngine();
+    this.runner = new Runner(this.engine, this.layers);
+    this.runner.allocateParams();
+    return this.runner;
+  }
+
+  compile(args: CompileArgs): void {
+    if (args === null || typeof args !== "object") throw invalid("compile(args)", args, "an object { optimizer, loss, metrics }");
+    const optimizer = getOptimizer(args.optimizer);
+    const loss = getLoss(args.loss);
+    const metrics = getMetrics(args.metrics);
+    if (this.training) throw new ValueError("compile() was called while fit() is running");
+    const runner = this.build();
+    const units = runner.outputDim;
+    if (loss === "bce" || loss === "mse") {
+      // fine for any width
+    } else if (units < 2) {
+      throw invalid(`compile({ loss: '${LOSS_NAMES[loss]}' })'s output layer width`, units, "at least 2 classes (use binaryCrossentropy for one output)");
+    }
+    runner.allocateSlots(optimizer);
+    this.compiled = { optimizer, loss, metrics, fused: Runner.fusable(this.layers[this.layers.length - 1], loss) };
+    for (const l of this.layers) l.deferActivation = false;
+    if (this.compiled.fused) this.layers[this.layers.length - 1].deferActivation = true;
+  }
+
+  /** Trains for a number of epochs; resolves to a History { epoch, history }. */
+  fit(x: InputLike, y: LabelsLike, args: FitArgs = {}): Promise<History> {
+    return fit(this, x, y, args);
+  }
+
+  /** Loss (and metrics) over x, y: a number, or [loss, ...metrics] when metrics were compiled. */
+  evaluate(x: InputLike, y: LabelsLike, args: { batchSize?: number } = {}): number | number[] {
+    const { c, runner } = this.ready("evaluate");
+    const X = toMatrix("evaluate(x)", x, runner.inputDim);
+    const Y = toLabels("evaluate(y)", y, X.shape[0], runner.outputDim);
+    const batchSize = checkPositiveInt("evaluate({ batchSize })", args.batchSize ?? 32);
+    const t = this.evaluateData(X, Y, batchSize, new Totals(c.metrics));
+    return c.metrics.length ? [t.loss / t.rows, ...Array.from(t.metrics, (m) => m / t.rows)] : t.loss / t.rows;
+  }
+
+  /** @internal Inference pass with loss and metrics over prepared data. */
+  evaluateData(X: Matrix, Y: Labels, batchSize: number, t: Totals): Totals {
+    const { c, runner } = this.ready("evaluate");
+    runner.plan(Math.min(batchSize, X.shape[0]));
+    t.reset();
+    const n = X.shape[0];
+    const oneHot = Y.kind === "ids" && (c.loss === "mse" || c.metrics.some((m) => m !== "acc"));
+    for (let start = 0; start < n; start += batchSize) {
+      const rows = Math.min(batchSize, n - start);
+      runner.stageX(X, null, start, rows);
+      runner.stageY(Y, null, start, rows, oneHot);
+      runner.forward(rows, false);
+      runner.accumulate(c, Y, rows, runner.loss(c, Y, rows, false, false), t, false);
+    }
+    return t;
+  }
+
+  /** Outputs for x, as a JS-owned Prediction (data, shape, argMax(), toArray()). */
+  predict(x: InputLike, args: { batchSize?: number } = {}): Prediction {
+    const runner = this.build();
+    const X = toMatrix("predict(x)", x, runner.inputDim);
+    const batchSize = checkPositiveInt("predict({ batchSize })", args.batchSize ?? 32);
+    if (this.training) throw new ValueError("predict() was called while fit() is running; await fit() first");
+    const n = X.shape[0];
+    runner.plan(Math.min(batchSize, n));
+    const out = new Float32Array(n * runner.outputDim);
+    for (let start = 0; start < n; start += batchSize) {
+      const rows = Math.min(batchSize, n - start);
+      runner.stageX(X, null, start, rows);
+      runner.forward(rows, false);
+      runner.copyOutputs(out, start * runner.outputDim, rows);
+    }
+    return new Prediction(out, [n, runner.outputDim]);
+  }
+
+  predictOnBatch(x: InputLike): Prediction {
+    const X = toMatrix("predictOnBatch(x)", x, this.build().inputDim);
+    return this.predict(X, { batchSize: X.shape[0] });
+  }
+
+  /** One gradient step on exactly this batch; returns the loss, or [loss, ...metrics]. */
+  trainOnBatch(x: InputLike, y: LabelsLike): number | number[] {
+    const { c, runner } = this.ready("trainOnBatch");
+    if (this.training) throw new ValueError("trainOnBatch() was called while fit() is running");
+    const X = toMatrix("trainOnBatch(x)", x, runner.inputDim);
+    const Y = toLabels("trainOnBatch(y)", y, X.shape[0], runner.outputDim);
+    const rows = X.shape[0];
+    runner.plan(rows);
+    const t = new Totals(c.metrics);
+    this.trainStep(X, Y, null, 0, rows, t);
+    return c.metrics.length ? [t.loss / t.rows, ...Array.from(t.metrics, (m) => m / t.rows)] : t.loss / t.rows;
+  }
+
+  /** @internal One training step on rows [start, start + rows) of `order` (or of the data). */
+  trainStep(X: Matrix, Y: Labels, order: Int32Array | null, start: number, rows: number, t: Totals): number {
+    const c = this.compiled!;
+    const runner = this.runner!;
+    runner.stageX(X, order, start, rows);
+    runner.stageY(Y, order, start, rows, Y.kind === "ids" && (c.loss === "mse" || c.metrics.some((m) => m !== "acc")));
+    runner.forward(rows, true);
+    const loss = runner.loss(c, Y, rows, true, true);
+    runner.accumulate(c, Y, rows, loss, t, true);
+    runner.backwardAndUpdate(c, rows);
+    return loss;
+  }
+
+  /** @internal */
+  ready(what: string): { c: Compiled; runner: Runner } {
+    this.checkAlive();
+    if (!this.compiled || !this.runner) throw new ValueError(`${what}() needs a compiled model: call model.compile({ optimizer, loss }) first`);
+    return { c: this.compiled, runner: this.runner };
+  }
+
+  summary(print: (line: string) => void = console.log): void {
+    this.build();
+    for (const line of summaryLines(this.name, this.layers)) print(line);
+  }
+
+  countParams(): number {
+    this.build();
+    return this.layers.reduce((a, l) => a + l.countParams(), 0);
+  }
+
+  /** Copies of every weight in layer order (Dense: kernel [inputs, units], then bias [units]). */
+  getWeights(): { data: Float32Array; shape: number[] }[] {
+    const runner = this.build();
+    return runner.params.map((p) => ({ data: runner.readParam(p), shape: [...p.shape] }));
+  }
+
+  /** Sets every weight, in getWeights() order; all are checked before any is written. */
+  setWeights(weights: { data: ArrayLike<number>; shape: readonly number[] }[]): void {
+    const runner = this.build();
+    if (this.training) throw new ValueError("setWeights() was called while fit() is running; use a callback's model.setWeights only between epochs");
+    const ps = runner.params;
+    if (!Array.isArray(weights) || weights.length !== ps.length) throw invalid("setWeights(weights)", weights, `an array of ${ps.length} weights (${ps.map((p) => `${p.name} [${p.shape}]`).join(", ")})`);
+    weights.forEach((w, i) => {
+      const p = ps[i];
+      const shape = w?.shape;
+      if (!shape || shape.length !== p.shape.length || shape.some((d, j) => d !== p.shape[j])) throw invalid(`setWeights(weights)[${i}].shape`, shape, `[${p.shape}] (${p.name})`);
+      if (!w.data || w.data.length !== p.size) throw invalid(`setWeights(weights)[${i}].data`, w.data, `${p.size} numbers (${p.name})`);
+      for (let j = 0; j < p.size; j++) if (!Number.isFinite(w.data[j])) throw new ValueError(`setWeights(weights)[${i}].data must be finite; received ${w.data[j]} at index ${j} (${p.name})`);
+    });
+    weights.forEach((w, i) => runner.writeParam(ps[i], w.data));
+  }
+
+  /** Gives the model's wasm memory back; the model cannot be used afterwards. */
+  dispose(): void {
+    this.disposed = true;
+    this.runner = undefined;
+    this.engine = undefined;
+    this.compiled = undefined;
+  }
+
+  private checkAlive(): void {
+    if (this.disposed) throw new ValueError(`model ${this.name} has been disposed`);
+  }
+
+  get metricNames(): MetricKind[] {
+    return this.compiled?.metrics ?? [];
+  }
+
+  get lossKind(): LossKind | undefined {
+    return this.compiled?.loss;
+  }
+}
+
+export function sequential(args?: { layers?: Layer[]; name?: string }): Sequential {
+  return new Sequential(args);
+}

@@ -1,0 +1,71 @@
+// Optimizers: the base owns the step count, the slots and clipping; each subclass is one update rule
+// (STYLE.md 9), ending in one fused kernel call per parameter tensor.
+import type { Kernels } from "../kernels.js";
+import type { Param } from "../layers/layer.js";
+import { checkNumber, invalid } from "../errors.js";
+
+export interface ClipArgs {
+  /** Clip each gradient tensor to this L2 norm (Keras's clipnorm). */
+  clipnorm?: number;
+  /** Clip the gradients of all tensors together to this global L2 norm (Keras's global_clipnorm). */
+  globalClipnorm?: number;
+  /** Clip every gradient element to [-clipvalue, clipvalue]. */
+  clipvalue?: number;
+}
+
+export abstract class Optimizer {
+  abstract readonly className: string;
+  /** Slots (float arrays the size of the parameter) each parameter needs. */
+  abstract readonly slotCount: number;
+  learningRate: number;
+  readonly clipnorm?: number;
+  readonly globalClipnorm?: number;
+  readonly clipvalue?: number;
+  /** Updates applied so far (Keras's `iterations`); Adam's bias corrections use it. */
+  iterations = 0;
+
+  protected constructor(what: string, learningRate: number, clip: ClipArgs) {
+    this.learningRate = checkNumber(`${what}({ learningRate })`, learningRate, 0, 1e6);
+    for (const key of ["clipnorm", "globalClipnorm", "clipvalue"] as const) {
+      const v = clip[key];
+      if (v !== undefined && (typeof v !== "number" || !(v > 0) || !Number.isFinite(v))) throw invalid(`${what}({ ${key} })`, v, "a positive number");
+    }
+    this.clipnorm = clip.clipnorm;
+    this.globalClipnorm = clip.globalClipnorm;
+    this.clipvalue = clip.clipvalue;
+  }
+
+  /** The initial value of slot i (Adagrad starts its accumulator at 0.1). */
+  slotInit(_i: number): number {
+    return 0;
+  }
+
+  /** One update of every parameter from its gradient, after clipping. */
+  applyGradients(k: Kernels, params: Param[]): void {
+    const t = ++this.iterations;
+    if (this.clipvalue !== undefined) for (const p of params) k.clip_value(p.grad, p.size, -this.clipvalue, this.clipvalue);
+    if (this.clipnorm !== undefined) {
+      for (const p of params) {
+        const norm = Math.sqrt(k.sum_squares(p.grad, p.size));
+        if (norm > this.clipnorm) k.scale(p.grad, p.size, this.clipnorm / norm);
+      }
+    }
+    if (this.globalClipnorm !== undefined) {
+      let ss = 0;
+      for (const p of params) ss += k.sum_squares(p.grad, p.size);
+      const norm = Math.sqrt(ss);
+      if (norm > this.globalClipnorm) for (const p of params) k.scale(p.grad, p.size, this.globalClipnorm / norm);
+    }
+    this.prepare(t);
+    for (const p of params) this.update(k, p);
+  }
+
+  /** Per-step scalars shared by all parameters (bias corrections). */
+  protected prepare(_t: number): void {}
+
+  protected abstract update(k: Kernels, p: Param): void;
+
+  getConfig(): Record<string, unknown> {
+    return { learningRate: this.learningRate, clipnorm: this.clipnorm, globalClipnorm: this.globalClipnorm, clipvalue: this.clipvalue };
+  }
+}

@@ -1,0 +1,118 @@
+// The update rules, in order of increasing complexity. Defaults are Keras's (and TF.js's where it
+// agrees); epsilon sits where Keras and TF.js put it.
+import { Optimizer, type ClipArgs } from "./optimizer.js";
+import { adamCoefficients } from "./coefficients.js";
+import type { Kernels } from "../kernels.js";
+import type { Param } from "../layers/layer.js";
+import { checkNumber, invalid } from "../errors.js";
+
+/** Plain gradient descent, with optional momentum and Nesterov momentum (Sutskever et al. 2013). */
+export class SGD extends Optimizer {
+  readonly className = "SGD";
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  get slotCount(): number {
+    return this.momentum > 0 ? 1 : 0;
+  }
+  constructor(a: { learningRate?: number; momentum?: number; nesterov?: boolean } & ClipArgs = {}) {
+    super("optimizers.sgd", a.learningRate ?? 0.01, a);
+    this.momentum = checkNumber("optimizers.sgd({ momentum })", a.momentum ?? 0, 0, 1, false, true);
+    if (a.nesterov !== undefined && typeof a.nesterov !== "boolean") throw invalid("optimizers.sgd({ nesterov })", a.nesterov, "true or false");
+    this.nesterov = a.nesterov ?? false;
+  }
+  protected update(k: Kernels, p: Param): void {
+    if (this.momentum > 0) k.opt_momentum(p.value, p.grad, p.slots[0], p.size, this.learningRate, this.momentum, this.nesterov ? 1 : 0);
+    else k.opt_sgd(p.value, p.grad, p.size, this.learningRate);
+  }
+  override getConfig() {
+    return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
+  }
+}
+
+/** Adagrad (Duchi et al. 2011), epsilon inside the root as Keras and TF.js apply it. */
+export class Adagrad extends Optimizer {
+  readonly className = "Adagrad";
+  readonly slotCount = 1;
+  readonly initialAccumulatorValue: number;
+  readonly epsilon: number;
+  constructor(a: { learningRate?: number; initialAccumulatorValue?: number; epsilon?: number } & ClipArgs = {}) {
+    super("optimizers.adagrad", a.learningRate ?? 0.001, a);
+    this.initialAccumulatorValue = checkNumber("optimizers.adagrad({ initialAccumulatorValue })", a.initialAccumulatorValue ?? 0.1, 0, 1e30);
+    this.epsilon = checkNumber("optimizers.adagrad({ epsilon })", a.epsilon ?? 1e-7, 0, 1);
+  }
+  override slotInit(): number {
+    return this.initialAccumulatorValue;
+  }
+  protected update(k: Kernels, p: Param): void {
+    k.opt_adagrad(p.value, p.grad, p.slots[0], p.size, this.learningRate, this.epsilon, 1);
+  }
+  override getConfig() {
+    return { ...super.getConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
+  }
+}
+
+/** RMSprop (Hinton, lecture 6e), with Keras's rho, momentum and centered options; epsilon inside the root. */
+export class RMSprop extends Optimizer {
+  readonly className = "RMSprop";
+  readonly rho: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly centered: boolean;
+  get slotCount(): number {
+    return 3; // mean square, mean gradient (centered), momentum
+  }
+  constructor(a: { learningRate?: number; rho?: number; momentum?: number; epsilon?: number; centered?: boolean } & ClipArgs = {}) {
+    super("optimizers.rmsprop", a.learningRate ?? 0.001, a);
+    this.rho = checkNumber("optimizers.rmsprop({ rho })", a.rho ?? 0.9, 0, 1, false, true);
+    this.momentum = checkNumber("optimizers.rmsprop({ momentum })", a.momentum ?? 0, 0, 1, false, true);
+    this.epsilon = checkNumber("optimizers.rmsprop({ epsilon })", a.epsilon ?? 1e-7, 0, 1);
+    if (a.centered !== undefined && typeof a.centered !== "boolean") throw invalid("optimizers.rmsprop({ centered })", a.centered, "true or false");
+    this.centered = a.centered ?? false;
+  }
+  protected update(k: Kernels, p: Param): void {
+    const [ms, mg, mom] = p.slots;
+    k.opt_rmsprop(p.value, p.grad, ms, mg, mom, p.size, this.learningRate, this.rho, 1 - this.rho, this.epsilon, this.momentum, this.centered ? 1 : 0, 1);
+  }
+  override getConfig() {
+    return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+  }
+}
+
+/**
+ * Adam (Kingma & Ba 2015) as Keras and TF.js apply it (epsilon-hat: lr_t = lr sqrt(1 - b2^t)/(1 - b1^t)),
+ * and AdamW (Loshchilov & Hutter 2019) with decoupled weight decay w -= lr wd w (Keras default 0.004).
+ */
+export class Adam extends Optimizer {
+  readonly className: string = "Adam";
+  readonly slotCount = 2;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly weightDecay: number;
+  private a = 0;
+  private c = 1;
+  constructor(a: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number } & ClipArgs = {}, what = "optimizers.adam") {
+    super(what, a.learningRate ?? 0.001, a);
+    this.beta1 = checkNumber(`${what}({ beta1 })`, a.beta1 ?? 0.9, 0, 1, false, true);
+    this.beta2 = checkNumber(`${what}({ beta2 })`, a.beta2 ?? 0.999, 0, 1, false, true);
+    this.epsilon = checkNumber(`${what}({ epsilon })`, a.epsilon ?? 1e-7, 0, 1);
+    this.weightDecay = checkNumber(`${what}({ weightDecay })`, a.weightDecay ?? 0, 0, 1e6);
+  }
+  protected override prepare(t: number): void {
+    ({ a: this.a, c: this.c } = adamCoefficients(this.learningRate, this.beta1, this.beta2, t, "keras"));
+  }
+  protected update(k: Kernels, p: Param): void {
+    const decay = 1 - this.learningRate * this.weightDecay;
+    k.opt_adam(p.value, p.grad, p.slots[0], p.slots[1], p.size, this.a, this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2, this.epsilon, this.c, decay);
+  }
+  override getConfig() {
+    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, ...(this.weightDecay ? { weightDecay: this.weightDecay } : {}) };
+  }
+}
+
+export class AdamW extends Adam {
+  override readonly className = "AdamW";
+  constructor(a: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number } & ClipArgs = {}) {
+    super({ ...a, weightDecay: a.weightDecay ?? 0.004 }, "optimizers.adamw");
+  }
+}

@@ -1,0 +1,34 @@
+// What predict() returns: a JS-owned copy of the outputs with a shape, and TF.js-like helpers.
+
+export class Prediction {
+  constructor(
+    readonly data: Float32Array,
+    readonly shape: [number, number],
+  ) {}
+
+  /** Index of the largest value of each row (the predicted class). */
+  argMax(): Int32Array {
+    const [rows, cols] = this.shape;
+    const out = new Int32Array(rows);
+    for (let r = 0; r < rows; r++) {
+      let best = 0;
+      for (let j = 1; j < cols; j++) if (this.data[r * cols + j] > this.data[r * cols + best]) best = j;
+      out[r] = best;
+    }
+    return out;
+  }
+
+  /** Rows as number[][] (TF.js's arraySync). */
+  toArray(): number[][] {
+    const [rows, cols] = this.shape;
+    return Array.from({ length: rows }, (_, r) => Array.from(this.data.subarray(r * cols, (r + 1) * cols)));
+  }
+
+  arraySync(): number[][] {
+    return this.toArray();
+  }
+
+  dataSync(): Float32Array {
+    return this.data;
+  }
+}
