@@ -1,0 +1,91 @@
+// A float64 multilayer perceptron: forward, loss, backward by the chain rule, and the optimizer
+// updates in Keras's formulas. The oracle for whole training steps of the API.
+import { act, actGrad, softmaxRows, softmaxRowsGrad, type Act } from "./dense.js";
+import { bce, cce, mse, oneHot } from "./losses.js";
+
+export interface RefLayer { w: Float64Array; b: Float64Array; inDim: number; units: number; act: Act; alpha: number }
+export type RefLoss = "mse" | "bce" | "cce" | "scce";
+export interface RefOpt { kind: "sgd" | "momentum" | "nesterov" | "adam" | "adamw" | "rmsprop" | "rmspropCentered" | "adagrad"; lr: number }
+
+function forward(layers: RefLayer[], x: Float64Array, rows: number): Float64Array[] {
+  const outs = [x];
+  let cur = x;
+  for (const l of layers) {
+    const z = new Float64Array(rows * l.units);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < l.units; j++) {
+      let s = l.b[j];
+      for (let p = 0; p < l.inDim; p++) s += cur[i * l.inDim + p] * l.w[p * l.units + j];
+      z[i * l.units + j] = s;
+    }
+    cur = l.act === "softmax" ? softmaxRows(z, rows, l.units) : z.map((v) => act(l.act, v, l.alpha));
+    outs.push(cur);
+  }
+  return outs;
+}
+
+export class RefModel {
+  private slots: Float64Array[][] = [];
+  private t = 0;
+  constructor(readonly layers: RefLayer[], readonly loss: RefLoss, readonly opt: RefOpt) {
+    const init = opt.kind === "adagrad" ? 0.1 : 0;
+    this.slots = this.params().map((p) => [0, 1, 2].map(() => new Float64Array(p.length).fill(init)));
+  }
+  params(): Float64Array[] {
+    return this.layers.flatMap((l) => [l.w, l.b]);
+  }
+  predict(x: Float64Array, rows: number): Float64Array {
+    return forward(this.layers, x, rows).at(-1)!;
+  }
+  /** One step on (x, y); y is one-hot/dense or, for scce, class ids. Returns the loss before the step. */
+  step(x: Float64Array, y: Float64Array, rows: number): number {
+    const outs = forward(this.layers, x, rows);
+    const p = outs.at(-1)!, units = this.layers.at(-1)!.units;
+    const yy = this.loss === "scce" ? oneHot(y, units) : y;
+    const r = this.loss === "mse" ? mse(p, yy) : this.loss === "bce" ? bce(p, yy) : cce(p, yy, rows, units);
+    let dy = r.grad;
+    const grads: Float64Array[] = [];
+    for (let l = this.layers.length - 1; l >= 0; l--) {
+      const L = this.layers[l], out = outs[l + 1], inp = outs[l];
+      const dz = L.act === "softmax" ? softmaxRowsGrad(out, dy, rows, L.units) : dy.map((d, i) => actGrad(L.act, out[i], d, L.alpha));
+      const dw = new Float64Array(L.inDim * L.units), db = new Float64Array(L.units), dx = new Float64Array(rows * L.inDim);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < L.units; j++) {
+        const g = dz[i * L.units + j];
+        db[j] += g;
+        for (let q = 0; q < L.inDim; q++) { dw[q * L.units + j] += inp[i * L.inDim + q] * g; dx[i * L.inDim + q] += g * L.w[q * L.units + j]; }
+      }
+      grads.unshift(dw, db);
+      dy = dx;
+    }
+    this.update(grads);
+    return r.loss;
+  }
+  private update(grads: Float64Array[]): void {
+    const t = ++this.t, { lr, kind } = this.opt;
+    this.params().forEach((w, k) => {
+      const g = grads[k], [s0, s1, s2] = this.slots[k];
+      for (let i = 0; i < w.length; i++) {
+        switch (kind) {
+          case "sgd": w[i] -= lr * g[i]; break;
+          case "momentum": s0[i] = 0.9 * s0[i] + g[i]; w[i] -= lr * s0[i]; break;
+          case "nesterov": s0[i] = 0.9 * s0[i] + g[i]; w[i] -= lr * (g[i] + 0.9 * s0[i]); break;
+          case "adam": case "adamw": {
+            s0[i] = 0.9 * s0[i] + 0.1 * g[i];
+            s1[i] = 0.999 * s1[i] + 0.001 * g[i] * g[i];
+            const lrT = (lr * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+            w[i] = w[i] * (kind === "adamw" ? 1 - lr * 0.004 : 1) - (lrT * s0[i]) / (Math.sqrt(s1[i]) + 1e-7);
+            break;
+          }
+          case "rmsprop": s0[i] = 0.9 * s0[i] + 0.1 * g[i] * g[i]; w[i] -= (lr * g[i]) / Math.sqrt(s0[i] + 1e-7); break;
+          case "rmspropCentered": {
+            s0[i] = 0.9 * s0[i] + 0.1 * g[i] * g[i];
+            s1[i] = 0.9 * s1[i] + 0.1 * g[i];
+            s2[i] = 0.5 * s2[i] + (lr * g[i]) / Math.sqrt(s0[i] - s1[i] * s1[i] + 1e-7);
+            w[i] -= s2[i];
+            break;
+          }
+          case "adagrad": s0[i] += g[i] * g[i]; w[i] -= (lr * g[i]) / Math.sqrt(s0[i] + 1e-7); break;
+        }
+      }
+    });
+  }
+}
