@@ -1,7 +1,7 @@
 // The update rules, in order of increasing complexity. Defaults are Keras's (and TF.js's where it
 // agrees); epsilon sits where Keras and TF.js put it.
 import { Optimizer, type ClipArgs } from "./optimizer.js";
-import { adamCoefficients } from "./coefficients.js";
+import { adamCoefficients, type Convention } from "./coefficients.js";
 import type { Kernels } from "../kernels.js";
 import type { Param } from "../layers/layer.js";
 import { checkNumber, invalid } from "../errors.js";
@@ -81,6 +81,8 @@ export class RMSprop extends Optimizer {
 /**
  * Adam (Kingma & Ba 2015) as Keras and TF.js apply it (epsilon-hat: lr_t = lr sqrt(1 - b2^t)/(1 - b1^t)),
  * and AdamW (Loshchilov & Hutter 2019) with decoupled weight decay w -= lr wd w (Keras default 0.004).
+ * `convention: 'torch'` puts epsilon after the bias correction as PyTorch does (m̂ / (sqrt(v̂) + eps)),
+ * for models ported from PyTorch; the two differ only where sqrt(v) is near epsilon.
  */
 export class Adam extends Optimizer {
   readonly className: string = "Adam";
@@ -89,30 +91,35 @@ export class Adam extends Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
   readonly weightDecay: number;
+  readonly convention: Convention;
   private a = 0;
   private c = 1;
-  constructor(a: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number } & ClipArgs = {}, what = "optimizers.adam") {
+  constructor(a: AdamArgs = {}, what = "optimizers.adam") {
     super(what, a.learningRate ?? 0.001, a);
     this.beta1 = checkNumber(`${what}({ beta1 })`, a.beta1 ?? 0.9, 0, 1, false, true);
     this.beta2 = checkNumber(`${what}({ beta2 })`, a.beta2 ?? 0.999, 0, 1, false, true);
     this.epsilon = checkNumber(`${what}({ epsilon })`, a.epsilon ?? 1e-7, 0, 1);
     this.weightDecay = checkNumber(`${what}({ weightDecay })`, a.weightDecay ?? 0, 0, 1e6);
+    if (a.convention !== undefined && a.convention !== "keras" && a.convention !== "torch") throw invalid(`${what}({ convention })`, a.convention, "'keras' or 'torch'");
+    this.convention = a.convention ?? "keras";
   }
   protected override prepare(t: number): void {
-    ({ a: this.a, c: this.c } = adamCoefficients(this.learningRate, this.beta1, this.beta2, t, "keras"));
+    ({ a: this.a, c: this.c } = adamCoefficients(this.learningRate, this.beta1, this.beta2, t, this.convention));
   }
   protected update(k: Kernels, p: Param): void {
     const decay = 1 - this.learningRate * this.weightDecay;
     k.opt_adam(p.value, p.grad, p.slots[0], p.slots[1], p.size, this.a, this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2, this.epsilon, this.c, decay);
   }
   override getConfig() {
-    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, ...(this.weightDecay ? { weightDecay: this.weightDecay } : {}) };
+    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, ...(this.weightDecay ? { weightDecay: this.weightDecay } : {}), ...(this.convention === "torch" ? { convention: "torch" } : {}) };
   }
 }
 
+export type AdamArgs = { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number; convention?: Convention } & ClipArgs;
+
 export class AdamW extends Adam {
   override readonly className = "AdamW";
-  constructor(a: { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number } & ClipArgs = {}) {
+  constructor(a: AdamArgs = {}) {
     super({ ...a, weightDecay: a.weightDecay ?? 0.004 }, "optimizers.adamw");
   }
 }
