@@ -191,7 +191,6 @@ export class Sequential {
   /** Sets every weight, in getWeights() order; all are checked before any is written. */
   setWeights(weights: { data: ArrayLike<number>; shape: readonly number[] }[]): void {
     const runner = this.build();
-    if (this.training) throw new ValueError("setWeights() was called while fit() is running; use a callback's model.setWeights only between epochs");
     const ps = runner.params;
     if (!Array.isArray(weights) || weights.length !== ps.length) throw invalid("setWeights(weights)", weights, `an array of ${ps.length} weights (${ps.map((p) => `${p.name} [${p.shape}]`).join(", ")})`);
     weights.forEach((w, i) => {
