@@ -125,9 +125,9 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
           batchLogs.size = rows;
           await call("onBatchBegin", b, batchLogs);
         }
-        const loss = model.trainStep(X, Y, order, start, rows, totals);
+        model.trainStep(X, Y, order, start, rows, totals);
         if (wantBatchLogs || progress) {
-          batchLogs.loss = loss;
+          batchLogs.loss = totals.last;
           c.metrics.forEach((m, i) => (batchLogs[m] = totals.metrics[i] / totals.rows));
         }
         if (wantBatchLogs) await call("onBatchEnd", b, batchLogs);

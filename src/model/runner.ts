@@ -21,19 +21,29 @@ export interface Compiled {
   metrics: MetricKind[];
   /** The last layer's activation is folded into the loss (softmax + CE, sigmoid + BCE). */
   fused: boolean;
+  /** Class-id labels must also be staged as one-hot rows (for mse/mae metrics or an mse loss). */
+  needsOneHot: boolean;
 }
 
 /** Running sums of one pass (an epoch, an evaluation): loss weighted by rows, and metric sums. */
 export class Totals {
-  rows = 0;
-  loss = 0;
+  /** [rows, loss * rows summed, last batch's loss]: typed-array slots, so no double is boxed per step. */
+  readonly sums = new Float64Array(3);
   readonly metrics: Float64Array;
   constructor(readonly kinds: MetricKind[]) {
     this.metrics = new Float64Array(kinds.length);
   }
+  get rows(): number {
+    return this.sums[0];
+  }
+  get loss(): number {
+    return this.sums[1];
+  }
+  get last(): number {
+    return this.sums[2];
+  }
   reset(): void {
-    this.rows = 0;
-    this.loss = 0;
+    this.sums.fill(0);
     this.metrics.fill(0);
   }
 }
@@ -206,7 +216,8 @@ export class Runner {
     const s = this.step;
     s.rows = rows;
     s.training = training;
-    for (const layer of this.layers) layer.forward(s);
+    const ls = this.layers;
+    for (let l = 0; l < ls.length; l++) ls[l].forward(s);
   }
 
   /** Pointer to the model's outputs for the last forward (probabilities when the loss was fused). */
@@ -215,10 +226,10 @@ export class Runner {
   }
 
   /**
-   * Loss of the staged batch after forward(); writes dLoss/dOutput to d0 when `grad`. Adds the
-   * regularization penalty (Keras adds it to the reported loss too).
+   * Loss of the staged batch after forward(), into t.sums[2]; writes dLoss/dOutput to d0 when `grad`.
+   * Adds the regularization penalty (Keras adds it to the reported loss too).
    */
-  loss(c: Compiled, y: Labels, rows: number, grad: boolean, training: boolean): number {
+  loss(c: Compiled, y: Labels, rows: number, grad: boolean, training: boolean, t: Totals): void {
     const k = this.k;
     const out = this.layers[this.layers.length - 1].output;
     const units = this.outputDim;
@@ -236,17 +247,21 @@ export class Runner {
         if (y.kind === "ids") loss = fused ? k.loss_sparse_softmax_cce(out, this.yIds, this.probs, g, rows, units) : k.loss_sparse_cce(out, this.yIds, g, rows, units);
         else loss = fused ? k.loss_softmax_cce(out, this.yDense, this.probs, g, rows, units) : k.loss_cce(out, this.yDense, g, rows, units);
     }
-    for (const p of this.params) if (p.regularizer) loss += k.reg_penalty(p.value, p.size, p.regularizer.l1, p.regularizer.l2);
-    return loss;
+    const ps = this.params;
+    for (let i = 0; i < ps.length; i++) {
+      const r = ps[i].regularizer;
+      if (r) loss += k.reg_penalty(ps[i].value, ps[i].size, r.l1, r.l2);
+    }
+    t.sums[2] = loss;
   }
 
   /** Adds this batch's metric sums to `t` (after forward and loss). */
-  accumulate(c: Compiled, y: Labels, rows: number, loss: number, t: Totals, training: boolean): void {
+  accumulate(c: Compiled, y: Labels, rows: number, t: Totals, training: boolean): void {
     const k = this.k;
     const out = this.outputPtr(c.fused && training);
     const units = this.outputDim;
-    t.rows += rows;
-    t.loss += loss * rows;
+    t.sums[0] += rows;
+    t.sums[1] += t.sums[2] * rows;
     for (let m = 0; m < t.kinds.length; m++) {
       switch (t.kinds[m]) {
         case "acc":
@@ -276,7 +291,11 @@ export class Runner {
       if (r) dy = r;
     }
     const k = this.k;
-    for (const p of this.params) if (p.regularizer) k.reg_grad(p.value, p.grad, p.size, p.regularizer.l1, p.regularizer.l2);
+    const ps = this.params;
+    for (let i = 0; i < ps.length; i++) {
+      const r = ps[i].regularizer;
+      if (r) k.reg_grad(ps[i].value, ps[i].grad, ps[i].size, r.l1, r.l2);
+    }
     c.optimizer.applyGradients(k, this.params);
   }
 

@@ -79,7 +79,13 @@ export class Sequential {
       throw invalid(`compile({ loss: '${LOSS_NAMES[loss]}' })'s output layer width`, units, "at least 2 classes (use binaryCrossentropy for one output)");
     }
     runner.allocateSlots(optimizer);
-    this.compiled = { optimizer, loss, metrics, fused: Runner.fusable(this.layers[this.layers.length - 1], loss) };
+    this.compiled = {
+      optimizer,
+      loss,
+      metrics,
+      fused: Runner.fusable(this.layers[this.layers.length - 1], loss),
+      needsOneHot: loss === "mse" || loss === "bce" || metrics.some((m) => m !== "acc"),
+    };
     for (const l of this.layers) l.deferActivation = false;
     if (this.compiled.fused) this.layers[this.layers.length - 1].deferActivation = true;
   }
@@ -105,13 +111,14 @@ export class Sequential {
     runner.plan(Math.min(batchSize, X.shape[0]));
     t.reset();
     const n = X.shape[0];
-    const oneHot = Y.kind === "ids" && (c.loss === "mse" || c.metrics.some((m) => m !== "acc"));
+    const oneHot = Y.kind === "ids" && c.needsOneHot;
     for (let start = 0; start < n; start += batchSize) {
       const rows = Math.min(batchSize, n - start);
       runner.stageX(X, null, start, rows);
       runner.stageY(Y, null, start, rows, oneHot);
       runner.forward(rows, false);
-      runner.accumulate(c, Y, rows, runner.loss(c, Y, rows, false, false), t, false);
+      runner.loss(c, Y, rows, false, false, t);
+      runner.accumulate(c, Y, rows, t, false);
     }
     return t;
   }
@@ -153,16 +160,15 @@ export class Sequential {
   }
 
   /** @internal One training step on rows [start, start + rows) of `order` (or of the data). */
-  trainStep(X: Matrix, Y: Labels, order: Int32Array | null, start: number, rows: number, t: Totals): number {
+  trainStep(X: Matrix, Y: Labels, order: Int32Array | null, start: number, rows: number, t: Totals): void {
     const c = this.compiled!;
     const runner = this.runner!;
     runner.stageX(X, order, start, rows);
-    runner.stageY(Y, order, start, rows, Y.kind === "ids" && (c.loss === "mse" || c.metrics.some((m) => m !== "acc")));
+    runner.stageY(Y, order, start, rows, Y.kind === "ids" && c.needsOneHot);
     runner.forward(rows, true);
-    const loss = runner.loss(c, Y, rows, true, true);
-    runner.accumulate(c, Y, rows, loss, t, true);
+    runner.loss(c, Y, rows, true, true, t);
+    runner.accumulate(c, Y, rows, t, true);
     runner.backwardAndUpdate(c, rows);
-    return loss;
   }
 
   /** @internal */

@@ -43,21 +43,23 @@ export abstract class Optimizer {
   /** One update of every parameter from its gradient, after clipping. */
   applyGradients(k: Kernels, params: Param[]): void {
     const t = ++this.iterations;
-    if (this.clipvalue !== undefined) for (const p of params) k.clip_value(p.grad, p.size, -this.clipvalue, this.clipvalue);
+    const n = params.length; // indexed loops: no iterator objects in a training step
+    if (this.clipvalue !== undefined) for (let i = 0; i < n; i++) k.clip_value(params[i].grad, params[i].size, -this.clipvalue, this.clipvalue);
     if (this.clipnorm !== undefined) {
-      for (const p of params) {
+      for (let i = 0; i < n; i++) {
+        const p = params[i];
         const norm = Math.sqrt(k.sum_squares(p.grad, p.size));
         if (norm > this.clipnorm) k.scale(p.grad, p.size, this.clipnorm / norm);
       }
     }
     if (this.globalClipnorm !== undefined) {
       let ss = 0;
-      for (const p of params) ss += k.sum_squares(p.grad, p.size);
+      for (let i = 0; i < n; i++) ss += k.sum_squares(params[i].grad, params[i].size);
       const norm = Math.sqrt(ss);
-      if (norm > this.globalClipnorm) for (const p of params) k.scale(p.grad, p.size, this.globalClipnorm / norm);
+      if (norm > this.globalClipnorm) for (let i = 0; i < n; i++) k.scale(params[i].grad, params[i].size, this.globalClipnorm / norm);
     }
     this.prepare(t);
-    for (const p of params) this.update(k, p);
+    for (let i = 0; i < n; i++) this.update(k, params[i]);
   }
 
   /** Per-step scalars shared by all parameters (bias corrections). */

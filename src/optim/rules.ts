@@ -1,7 +1,7 @@
 // The update rules, in order of increasing complexity. Defaults are Keras's (and TF.js's where it
 // agrees); epsilon sits where Keras and TF.js put it.
 import { Optimizer, type ClipArgs } from "./optimizer.js";
-import { adamCoefficients, type Convention } from "./coefficients.js";
+import type { Convention } from "./coefficients.js";
 import type { Kernels } from "../kernels.js";
 import type { Param } from "../layers/layer.js";
 import { checkNumber, invalid } from "../errors.js";
@@ -92,8 +92,7 @@ export class Adam extends Optimizer {
   readonly epsilon: number;
   readonly weightDecay: number;
   readonly convention: Convention;
-  private a = 0;
-  private c = 1;
+  private readonly ac = new Float64Array(2); // per-step a and c: typed-array slots, no boxed doubles
   constructor(a: AdamArgs = {}, what = "optimizers.adam") {
     super(what, a.learningRate ?? 0.001, a);
     this.beta1 = checkNumber(`${what}({ beta1 })`, a.beta1 ?? 0.9, 0, 1, false, true);
@@ -104,11 +103,15 @@ export class Adam extends Optimizer {
     this.convention = a.convention ?? "keras";
   }
   protected override prepare(t: number): void {
-    ({ a: this.a, c: this.c } = adamCoefficients(this.learningRate, this.beta1, this.beta2, t, this.convention));
+    // The same numbers as adamCoefficients (tested there), without an object per step.
+    const bc1 = 1 - this.beta1 ** t, bc2 = 1 - this.beta2 ** t;
+    const torch = this.convention === "torch";
+    this.ac[0] = torch ? this.learningRate / bc1 : (this.learningRate * Math.sqrt(bc2)) / bc1;
+    this.ac[1] = torch ? 1 / Math.sqrt(bc2) : 1;
   }
   protected update(k: Kernels, p: Param): void {
     const decay = 1 - this.learningRate * this.weightDecay;
-    k.opt_adam(p.value, p.grad, p.slots[0], p.slots[1], p.size, this.a, this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2, this.epsilon, this.c, decay);
+    k.opt_adam(p.value, p.grad, p.slots[0], p.slots[1], p.size, this.ac[0], this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2, this.epsilon, this.ac[1], decay);
   }
   override getConfig() {
     return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, ...(this.weightDecay ? { weightDecay: this.weightDecay } : {}), ...(this.convention === "torch" ? { convention: "torch" } : {}) };
