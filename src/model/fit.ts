@@ -117,22 +117,25 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
       progress?.epochBegin(epoch);
       if (args.shuffle ?? true) runner.shuffle(order, orderPtr);
       totals.reset();
-      for (let b = 0; b < steps && !model.stopTraining; b++) {
-        const start = b * batchSize;
-        const rows = Math.min(batchSize, n - start);
+      // Batches run in spans inside a synchronous function (trainSpan): V8 keeps an async function's
+      // locals in its generator, which would box doubles on every batch. A span ends where fit must
+      // await: a batch callback, or a turn of the event loop every `yieldEvery` batches.
+      const span = wantBatchLogs ? 1 : Math.min(yieldEvery > 0 ? yieldEvery : steps, progress ? progress.every : steps);
+      for (let b = 0; b < steps && !model.stopTraining; b += span) {
+        const end = Math.min(steps, b + span);
         if (wantBatchLogs) {
           batchLogs.batch = b;
-          batchLogs.size = rows;
+          batchLogs.size = Math.min(batchSize, n - b * batchSize);
           await call("onBatchBegin", b, batchLogs);
         }
-        model.trainStep(X, Y, order, start, rows, totals);
+        trainSpan(model, X, Y, order, b, end, batchSize, n, totals);
         if (wantBatchLogs || progress) {
           batchLogs.loss = totals.last;
           c.metrics.forEach((m, i) => (batchLogs[m] = totals.metrics[i] / totals.rows));
         }
         if (wantBatchLogs) await call("onBatchEnd", b, batchLogs);
-        progress?.batchEnd(b, start + rows, batchLogs);
-        if (yieldEvery > 0 && (b + 1) % yieldEvery === 0) await nextTurn();
+        progress?.batchEnd(b, Math.min(n, end * batchSize), batchLogs);
+        if (yieldEvery > 0 && Math.floor(end / yieldEvery) > Math.floor(b / yieldEvery) && end < steps) await nextTurn();
       }
       const logs: Logs = { loss: totals.loss / totals.rows };
       c.metrics.forEach((m, i) => (logs[m] = totals.metrics[i] / totals.rows));
@@ -153,4 +156,12 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
     runner.arena.release(orderMark);
   }
   return history;
+}
+
+/** Training steps for batches [b0, b1) of an epoch (no awaits, so no boxed locals). */
+function trainSpan(model: Sequential, X: Matrix, Y: Labels, order: Int32Array, b0: number, b1: number, batchSize: number, n: number, totals: Totals): void {
+  for (let b = b0; b < b1 && !model.stopTraining; b++) {
+    const start = b * batchSize;
+    model.trainStep(X, Y, order, start, Math.min(batchSize, n - start), totals);
+  }
 }

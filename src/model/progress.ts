@@ -22,13 +22,16 @@ const fmt = (logs: Logs) =>
 export class Progress {
   private readonly out = stdout();
   private start = 0;
-  private every = 1;
+  /** Redraw interval in batches (about 40 redraws an epoch). */
+  readonly every: number;
 
   constructor(
     private readonly epochs: number,
     private readonly samples: number,
     private readonly batches: number,
-  ) {}
+  ) {
+    this.every = Math.max(1, Math.floor(batches / 40));
+  }
 
   get enabled(): boolean {
     return this.out !== undefined;
@@ -36,12 +39,11 @@ export class Progress {
 
   epochBegin(epoch: number): void {
     this.start = performance.now();
-    this.every = Math.max(1, Math.floor(this.batches / 40));
     if (this.out?.isTTY) this.out.write(`Epoch ${epoch + 1}/${this.epochs}\n`);
   }
 
   batchEnd(batch: number, done: number, logs: Logs): void {
-    if (!this.out?.isTTY || (batch + 1) % this.every !== 0) return;
+    if (!this.out?.isTTY) return;
     const width = 30;
     const filled = Math.round((done / this.samples) * width);
     const bar = "=".repeat(Math.max(0, filled - 1)) + (filled > 0 ? ">" : "") + ".".repeat(width - filled);
