@@ -95,7 +95,8 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
   const totals = new Totals(c.metrics);
   const valTotals = new Totals(c.metrics);
   const batchLogs: Logs = { batch: 0, size: 0, loss: 0 };
-  for (const m of c.metrics) batchLogs[m] = 0;
+  const barLogs: Logs = { loss: 0 }; // the progress bar shows the epoch's running means, as Keras does
+  for (const m of c.metrics) batchLogs[m] = barLogs[m] = 0;
   const wantBatchLogs = cbs.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
   const progress = verbose ? new Progress(epochs, n, steps) : undefined;
   const call = async (hook: keyof Callback, ...a: unknown[]) => {
@@ -131,10 +132,11 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
         trainSpan(model, X, Y, order, b, end, batchSize, n, totals);
         if (wantBatchLogs || progress) {
           batchLogs.loss = totals.last;
-          c.metrics.forEach((m, i) => (batchLogs[m] = totals.metrics[i] / totals.rows));
+          barLogs.loss = totals.loss / totals.rows;
+          c.metrics.forEach((m, i) => (batchLogs[m] = barLogs[m] = totals.metrics[i] / totals.rows));
         }
         if (wantBatchLogs) await call("onBatchEnd", b, batchLogs);
-        progress?.batchEnd(b, Math.min(n, end * batchSize), batchLogs);
+        progress?.batchEnd(b, Math.min(n, end * batchSize), barLogs);
         if (yieldEvery > 0 && Math.floor(end / yieldEvery) > Math.floor(b / yieldEvery) && end < steps) await nextTurn();
       }
       const logs: Logs = { loss: totals.loss / totals.rows };
