@@ -98,6 +98,7 @@ export class Sequential {
   /** Loss (and metrics) over x, y: a number, or [loss, ...metrics] when metrics were compiled. */
   evaluate(x: InputLike, y: LabelsLike, args: { batchSize?: number } = {}): number | number[] {
     const { c, runner } = this.ready("evaluate");
+    if (this.training) throw new ValueError("evaluate() was called while fit() is running; pass validationData to fit instead");
     const X = toMatrix("evaluate(x)", x, runner.inputDim);
     const Y = toLabels("evaluate(y)", y, X.shape[0], runner.outputDim);
     const batchSize = checkPositiveInt("evaluate({ batchSize })", args.batchSize ?? 32);

@@ -1,0 +1,37 @@
+// init(): optional; picks SIMD where WebAssembly.validate accepts it, and can load a given build from
+// bytes, a compiled module or a URL. Both builds train the same model to the same weights here,
+// because every kernel a dense MLP uses sums in the same order in both (see the README).
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { activeBuild, init, layers, optimizers, sequential, setSeed } from "../../src/index.js";
+
+async function train() {
+  setSeed(3);
+  const m = sequential({ layers: [layers.dense({ units: 8, activation: "tanh", inputShape: [3] }), layers.dense({ units: 1, activation: "sigmoid" })] });
+  m.compile({ optimizer: optimizers.sgd({ learningRate: 0.1, momentum: 0.9 }), loss: "binaryCrossentropy" });
+  await m.fit([[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]], [0, 1, 1, 0], { epochs: 20, batchSize: 2, verbose: 0, seed: 1 });
+  return m.getWeights().map((w) => Array.from(w.data));
+}
+
+describe("init", () => {
+  it("first use loads the SIMD build without init()", () => {
+    expect(activeBuild()).toBe("simd");
+  });
+
+  it("loads the scalar build from bytes, the SIMD build from a URL or a module, with the same results", async () => {
+    const simd = await train();
+    const bytes = readFileSync(new URL("../../build/myelin.scalar.wasm", import.meta.url));
+    expect(await init({ wasm: bytes, build: "scalar" })).toBe("scalar");
+    expect(activeBuild()).toBe("scalar");
+    const scalar = await train();
+    expect(scalar).toEqual(simd);
+    expect(await init({ wasm: new URL("../../build/myelin.simd.wasm", import.meta.url) })).toBe("simd");
+    const module = new WebAssembly.Module(readFileSync(new URL("../../build/myelin.simd.wasm", import.meta.url)));
+    expect(await init({ wasm: module })).toBe("simd");
+    expect(await train()).toEqual(simd);
+  });
+
+  it("rejects what is not wasm", async () => {
+    await expect(init({ wasm: 42 as unknown as BufferSource })).rejects.toThrow(/init\(\{ wasm \}\) must be a WebAssembly.Module, bytes, a URL or a Response; received 42/);
+  });
+});
