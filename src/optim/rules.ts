@@ -6,6 +6,11 @@ import type { Kernels } from "../kernels.js";
 import type { Param } from "../layers/layer.js";
 import { checkNumber, invalid } from "../errors.js";
 
+function checkConvention(what: string, c: unknown): Convention {
+  if (c !== undefined && c !== "keras" && c !== "torch") throw invalid(`${what}({ convention })`, c, "'keras' or 'torch'");
+  return (c as Convention | undefined) ?? "keras";
+}
+
 /** Plain gradient descent, with optional momentum and Nesterov momentum (Sutskever et al. 2013). */
 export class SGD extends Optimizer {
   readonly className = "SGD";
@@ -29,49 +34,60 @@ export class SGD extends Optimizer {
   }
 }
 
-/** Adagrad (Duchi et al. 2011), epsilon inside the root as Keras and TF.js apply it. */
+/**
+ * Adagrad (Duchi et al. 2011), epsilon inside the root as Keras and TF.js apply it; convention 'torch'
+ * puts it outside (sqrt(acc) + eps) as PyTorch does.
+ */
 export class Adagrad extends Optimizer {
   readonly className = "Adagrad";
   readonly slotCount = 1;
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;
-  constructor(a: { learningRate?: number; initialAccumulatorValue?: number; epsilon?: number } & ClipArgs = {}) {
+  readonly convention: Convention;
+  constructor(a: { learningRate?: number; initialAccumulatorValue?: number; epsilon?: number; convention?: Convention } & ClipArgs = {}) {
     super("optimizers.adagrad", a.learningRate ?? 0.001, a);
     this.initialAccumulatorValue = checkNumber("optimizers.adagrad({ initialAccumulatorValue })", a.initialAccumulatorValue ?? 0.1, 0, 1e30);
     this.epsilon = checkNumber("optimizers.adagrad({ epsilon })", a.epsilon ?? 1e-7, 0, 1);
+    this.convention = checkConvention("optimizers.adagrad", a.convention);
   }
   override slotInit(): number {
     return this.initialAccumulatorValue;
   }
   protected update(k: Kernels, p: Param): void {
-    k.opt_adagrad(p.value, p.grad, p.slots[0], p.size, this.learningRate, this.epsilon, 1);
+    k.opt_adagrad(p.value, p.grad, p.slots[0], p.size, this.learningRate, this.epsilon, this.convention === "torch" ? 0 : 1);
   }
   override getConfig() {
     return { ...super.getConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
   }
 }
 
-/** RMSprop (Hinton, lecture 6e), with Keras's rho, momentum and centered options; epsilon inside the root. */
+/**
+ * RMSprop (Hinton, lecture 6e), with Keras's rho, momentum and centered options; epsilon inside the root
+ * (Keras 2, TF.js), or outside with convention 'torch' (PyTorch). Momentum is applied in the Keras form
+ * mom = mu mom + lr g / d, the same as PyTorch's for a constant learning rate.
+ */
 export class RMSprop extends Optimizer {
   readonly className = "RMSprop";
   readonly rho: number;
   readonly momentum: number;
   readonly epsilon: number;
   readonly centered: boolean;
+  readonly convention: Convention;
   get slotCount(): number {
     return 3; // mean square, mean gradient (centered), momentum
   }
-  constructor(a: { learningRate?: number; rho?: number; momentum?: number; epsilon?: number; centered?: boolean } & ClipArgs = {}) {
+  constructor(a: { learningRate?: number; rho?: number; momentum?: number; epsilon?: number; centered?: boolean; convention?: Convention } & ClipArgs = {}) {
     super("optimizers.rmsprop", a.learningRate ?? 0.001, a);
     this.rho = checkNumber("optimizers.rmsprop({ rho })", a.rho ?? 0.9, 0, 1, false, true);
     this.momentum = checkNumber("optimizers.rmsprop({ momentum })", a.momentum ?? 0, 0, 1, false, true);
     this.epsilon = checkNumber("optimizers.rmsprop({ epsilon })", a.epsilon ?? 1e-7, 0, 1);
     if (a.centered !== undefined && typeof a.centered !== "boolean") throw invalid("optimizers.rmsprop({ centered })", a.centered, "true or false");
     this.centered = a.centered ?? false;
+    this.convention = checkConvention("optimizers.rmsprop", a.convention);
   }
   protected update(k: Kernels, p: Param): void {
     const [ms, mg, mom] = p.slots;
-    k.opt_rmsprop(p.value, p.grad, ms, mg, mom, p.size, this.learningRate, this.rho, 1 - this.rho, this.epsilon, this.momentum, this.centered ? 1 : 0, 1);
+    k.opt_rmsprop(p.value, p.grad, ms, mg, mom, p.size, this.learningRate, this.rho, 1 - this.rho, this.epsilon, this.momentum, this.centered ? 1 : 0, this.convention === "torch" ? 0 : 1);
   }
   override getConfig() {
     return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
@@ -99,8 +115,7 @@ export class Adam extends Optimizer {
     this.beta2 = checkNumber(`${what}({ beta2 })`, a.beta2 ?? 0.999, 0, 1, false, true);
     this.epsilon = checkNumber(`${what}({ epsilon })`, a.epsilon ?? 1e-7, 0, 1);
     this.weightDecay = checkNumber(`${what}({ weightDecay })`, a.weightDecay ?? 0, 0, 1e6);
-    if (a.convention !== undefined && a.convention !== "keras" && a.convention !== "torch") throw invalid(`${what}({ convention })`, a.convention, "'keras' or 'torch'");
-    this.convention = a.convention ?? "keras";
+    this.convention = checkConvention(what, a.convention);
   }
   protected override prepare(t: number): void {
     // The same numbers as adamCoefficients (tested there), without an object per step.

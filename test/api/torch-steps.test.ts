@@ -1,7 +1,7 @@
 // Whole training steps through the API against PyTorch 1.13 (test/fixtures/mlp_steps.json, made by
 // test/fixtures/make_mlp_fixtures.py): the same initial weights and batch, three steps, weights within
-// 1e-5 of each tensor's largest weight. Adam runs with convention 'torch' (epsilon after the bias
-// correction; Keras's epsilon-hat differs by up to 3 % of a step where gradients are near 1e-5).
+// 1e-5 of each tensor's largest weight. The adaptive optimizers run with convention 'torch' (epsilon
+// where PyTorch puts it: Keras's places differ by up to 3 % of a step where gradients are near 1e-5).
 import { readFileSync } from "node:fs";
 import { describe, it } from "vitest";
 import { layers, optimizers, sequential } from "../../src/index.js";
@@ -19,6 +19,9 @@ describe("training steps match PyTorch", () => {
     const model = sequential({ layers: [layers.dense({ units: H1, activation: act, inputShape: [IN] }), layers.dense({ units: H2, activation: act }), layers.dense({ units: c.out, activation: outAct })] });
     const opt = c.optimizer === "sgd" ? optimizers.sgd({ learningRate: c.lr })
       : c.optimizer === "nesterov" ? optimizers.sgd({ learningRate: c.lr, momentum: 0.9, nesterov: true })
+      : c.optimizer === "rmsprop" ? optimizers.rmsprop({ learningRate: c.lr, rho: 0.9, epsilon: 1e-7, centered: true, momentum: 0.5, convention: "torch" })
+      : c.optimizer === "adagrad" ? optimizers.adagrad({ learningRate: c.lr, initialAccumulatorValue: 0.1, epsilon: 1e-7, convention: "torch" })
+      : c.optimizer === "adamw" ? optimizers.adamw({ learningRate: c.lr, epsilon: 1e-8, convention: "torch" })
       : optimizers.adam({ learningRate: c.lr, epsilon: 1e-8, convention: "torch" });
     model.compile({ optimizer: opt, loss: LOSS[c.loss] });
     const dims = [IN, H1, H2, c.out];
