@@ -4,7 +4,7 @@
 // and the model's wasm memory. Run with --expose-gc (the npm script does).
 import { PerformanceObserver } from "node:perf_hooks";
 import { getHeapSpaceStatistics } from "node:v8";
-import * as myelin from "../dist/myelin.js";
+import * as myelin from "../dist/index.js";
 
 if (typeof globalThis.gc !== "function") throw new Error("run with node --expose-gc");
 const n = 32_000, d = 64;

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { spawnSync } from "node:child_process";
 import { cpus } from "node:os";
-import * as myelin from "../dist/myelin.js";
+import * as myelin from "../dist/index.js";
 
 const DIR = "/usr/share/datasets/fashion-mnist";
 if (!existsSync(`${DIR}/train-images-idx3-ubyte.gz`)) {

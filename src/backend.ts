@@ -30,6 +30,11 @@ export async function init(options: InitOptions = {}): Promise<Build> {
   return build;
 }
 
+/** Installs an already compiled module (the Workers entry does this at import time). */
+export function useModule(build: Build, module: WebAssembly.Module): void {
+  compiled = { build, module };
+}
+
 /** The active build ("simd" or "scalar"), loading it first if needed. */
 export function activeBuild(): Build {
   return ensureModule().build;
@@ -48,11 +53,16 @@ function wasmUrl(build: Build): URL {
   return new URL(`../build/myelin.${build}.wasm`, import.meta.url);
 }
 
+// File access through process.getBuiltinModule (Node 20.16+, Deno, Bun): no import of node:fs anywhere,
+// so browser bundlers see nothing to resolve.
+function nodeFs(): typeof import("node:fs") | undefined {
+  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  return getBuiltin ? (getBuiltin("node:fs") as typeof import("node:fs")) : undefined;
+}
+
 async function compileUrl(url: URL): Promise<WebAssembly.Module> {
-  if (url.protocol === "file:") {
-    const fs = await import("node:fs/promises");
-    return WebAssembly.compile(await fs.readFile(url));
-  }
+  const fs = url.protocol === "file:" ? nodeFs() : undefined;
+  if (fs) return WebAssembly.compile(await fs.promises.readFile(url));
   const response = await fetch(url);
   if (!response.ok) throw invalid("init({ wasm })", url.href, `a reachable URL (fetch answered ${response.status})`);
   return WebAssembly.compileStreaming ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer());
@@ -63,8 +73,7 @@ function ensureModule(): { build: Build; module: WebAssembly.Module } {
   const build = chooseBuild();
   const url = wasmUrl(build);
   // Synchronous first use needs file access (Node 20.16+, Deno, Bun); elsewhere call `await init()` first.
-  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  const fs = url.protocol === "file:" && getBuiltin ? (getBuiltin("node:fs") as typeof import("node:fs")) : undefined;
+  const fs = url.protocol === "file:" ? nodeFs() : undefined;
   if (!fs) throw new Error("myelin: call `await init()` before the first model here (this runtime cannot read the wasm synchronously)");
   compiled = { build, module: new WebAssembly.Module(fs.readFileSync(url)) };
   return compiled;

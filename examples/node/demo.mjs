@@ -1,7 +1,7 @@
 // npm run demo: trains a classifier on data generated here, deterministically, and prints test
 // accuracy and training speed. The data: 8x8 "glyphs" of 10 classes (a fixed random prototype per
 // class), each sample shifted by up to two pixels, with heavy pixel noise and random contrast.
-import { layers, optimizers, sequential, setSeed, activeBuild } from "../../dist/myelin.js";
+import { layers, optimizers, sequential, setSeed, activeBuild } from "../../dist/index.js";
 
 function lcg(seed) {
   let s = seed >>> 0;

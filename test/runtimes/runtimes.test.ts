@@ -1,0 +1,104 @@
+// The package in real runtimes: `npm pack` installed into a fresh folder and used from Node ESM and
+// CommonJS, bundled by esbuild for browsers and for Cloudflare Workers (through the workerd condition)
+// and served by the real workerd binary, and run by Deno and Bun. Every runtime performs the same
+// seeded run (test/runtimes/seeded.mjs) and must produce bit-identical weights (equal hashes).
+import { execFileSync, spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { beforeAll, describe, expect, it } from "vitest";
+import * as myelin from "../../src/index.js";
+import { seededRun } from "./seeded.mjs";
+
+const root = new URL("../../", import.meta.url).pathname;
+const bin = (name: string) => join(root, "node_modules/.bin", name);
+const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 16 << 20 });
+
+let app = "";
+let expected: { hash: string; predictions: number[] };
+
+beforeAll(async () => {
+  expected = await seededRun(myelin);
+  // Pack the built package and install the tarball into a fresh folder.
+  const out = mkdtempSync(join(tmpdir(), "myelin-pack-"));
+  const tgz = run("npm", ["pack", "--pack-destination", out, "--silent"], root).trim().split("\n").at(-1)!;
+  app = join(out, "app");
+  cpSync(join(root, "test/runtimes/seeded.mjs"), join(app, "seeded.mjs"));
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
+  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", join(out, tgz)], app);
+}, 180_000);
+
+describe("the packed package", () => {
+  it("imports from Node ESM and gives the same weights as the sources", () => {
+    writeFileSync(join(app, "esm.mjs"), `import * as m from "myelin"; import { seededRun } from "./seeded.mjs"; console.log(JSON.stringify(await seededRun(m)));`);
+    const r = JSON.parse(run("node", ["esm.mjs"], app));
+    expect(r.build).toBe("simd");
+    expect(r.hash).toBe(expected.hash);
+  });
+
+  it("loads from CommonJS require (Node 20's require of ESM)", () => {
+    writeFileSync(join(app, "cjs.cjs"), `const m = require("myelin"); const p = m.sequential({ layers: [m.layers.dense({ units: 2, inputShape: [3], kernelInitializer: "ones" })] }).predict([[1, 2, 3]]); console.log(JSON.stringify(Array.from(p.data)));`);
+    expect(JSON.parse(run("node", ["cjs.cjs"], app))).toEqual([6, 6]);
+  });
+
+  it("bundles with esbuild for the browser; reports the size of an app that builds, fits and predicts", () => {
+    writeFileSync(join(app, "browser.mjs"), `import { init, sequential, layers } from "myelin";
+      await init({ wasm: new URL("./myelin.simd.wasm", import.meta.url) });
+      const m = sequential({ layers: [layers.dense({ units: 4, activation: "relu", inputShape: [2] }), layers.dense({ units: 1, activation: "sigmoid" })] });
+      m.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
+      await m.fit([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0], { epochs: 10 });
+      console.log(m.predict([[0, 1]]).data[0]);`);
+    run(bin("esbuild"), ["browser.mjs", "--bundle", "--minify", "--format=esm", "--platform=browser", "--outfile=dist/browser.js"], app);
+    const js = readFileSync(join(app, "dist/browser.js"));
+    const wasm = readFileSync(join(app, "node_modules/myelin/build/myelin.simd.wasm"));
+    const jsGz = gzipSync(js, { level: 9 }).length, wasmGz = gzipSync(wasm, { level: 9 }).length;
+    console.log(`browser app: JS ${js.length} B minified, ${jsGz} B gzip; wasm ${wasm.length} B, ${wasmGz} B gzip; all-in ${((jsGz + wasmGz) / 1024).toFixed(1)} KiB gzip`);
+    expect(js.includes("import(\"node:")).toBe(false); // nothing for a browser bundler to resolve
+    expect(jsGz + wasmGz).toBeLessThan(60 * 1024);
+  });
+
+  it("runs in Cloudflare's workerd, bundled through the workerd condition, with the same weights", async () => {
+    writeFileSync(join(app, "worker.mjs"), `import * as m from "myelin"; import { seededRun } from "./seeded.mjs";
+      export default { async fetch() { return Response.json(await seededRun(m)); } };`);
+    run(bin("esbuild"), ["worker.mjs", "--bundle", "--format=esm", "--platform=neutral", "--conditions=workerd,worker", "--external:*.wasm", "--outfile=wk/worker.js"], app);
+    const bundle = readFileSync(join(app, "wk/worker.js"), "utf8");
+    const spec = /from\s+"([^"]+\.wasm)"/.exec(bundle)![1];
+    cpSync(join(app, "node_modules/myelin/build/myelin.simd.wasm"), join(app, "wk/simd.wasm"));
+    const name = new URL(spec, "file:///worker.js").pathname.slice(1);
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    writeFileSync(join(app, "wk/config.capnp"), `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .w) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const w :Workerd.Worker = (
+  modules = [ (name = "worker.js", esModule = embed "worker.js"), (name = "${name}", wasm = embed "simd.wasm") ],
+  compatibilityDate = "2024-09-23",
+);`);
+    const proc = spawn(bin("workerd"), ["serve", join(app, "wk/config.capnp")], { stdio: ["ignore", "pipe", "pipe"] });
+    let log = "";
+    proc.stderr.on("data", (d) => (log += d));
+    try {
+      let body: { hash: string; predictions: number[] } | undefined;
+      for (let i = 0; i < 100 && !body; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        body = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.json(), () => undefined);
+      }
+      if (!body) throw new Error(`workerd did not answer; its log:\n${log}`);
+      expect(body.hash).toBe(expected.hash);
+      expect(body.predictions).toEqual(expected.predictions);
+    } finally {
+      proc.kill();
+    }
+  }, 60_000);
+
+  it.each(["deno", "bun"])("runs in %s with the same weights", (rt) => {
+    cpSync(join(root, "test/runtimes/run.mjs"), join(app, "run-pkg.mjs"));
+    writeFileSync(join(app, "run-pkg.mjs"), readFileSync(join(app, "run-pkg.mjs"), "utf8").replace("../../dist/index.js", "myelin"));
+    const args = rt === "deno" ? ["run", "--allow-read", "--allow-env", "run-pkg.mjs"] : ["run-pkg.mjs"];
+    const r = JSON.parse(run(bin(rt), args, app).trim().split("\n").at(-1)!);
+    expect(r.hash).toBe(expected.hash);
+    expect(r.predictions).toEqual(expected.predictions);
+  }, 60_000);
+});

@@ -1,0 +1,5 @@
+// Types for seeded.mjs (plain JavaScript so that Deno, Bun and workerd run it as it is).
+export interface SeededResult { build: string; hash: string; loss: number[]; acc: number[]; predictions: number[] }
+export function data(n?: number): { x: { data: Float32Array; shape: [number, number] }; y: Int32Array };
+export function fnv1a(arrays: ArrayBufferView[]): string;
+export function seededRun(m: unknown): Promise<SeededResult>;
