@@ -1,8 +1,37 @@
+// Two projects over the same test files: Node, and Debian's Chromium (headless, driven by Playwright
+// through vitest's browser mode; .ci/run installs it with apt-get). Node-only files: the kernel
+// contract (reads build/ and the sources) and the runtime matrix (spawns workerd, Deno, Bun).
 import { defineConfig } from "vitest/config";
+import { playwright } from "@vitest/browser-playwright";
+
+const NODE_ONLY = ["test/kernels/contract.test.ts", "test/runtimes/**"];
+const CHROMIUM = process.env.MYELIN_CHROMIUM ?? "/usr/bin/chromium";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 120_000,
+    projects: [
+      { test: { name: "node", include: ["test/**/*.test.ts"], testTimeout: 300_000 } },
+      {
+        test: {
+          name: "chromium",
+          include: ["test/**/*.test.ts"],
+          exclude: NODE_ONLY,
+          setupFiles: ["test/setup-browser.ts"],
+          testTimeout: 300_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: {
+                executablePath: CHROMIUM,
+                args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+              },
+            }),
+            instances: [{ browser: "chromium" }],
+          },
+        },
+      },
+    ],
   },
 });

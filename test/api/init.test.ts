@@ -1,9 +1,9 @@
 // init(): optional; picks SIMD where WebAssembly.validate accepts it, and can load a given build from
 // bytes, a compiled module or a URL. Both builds train the same model to the same weights here,
 // because every kernel a dense MLP uses sums in the same order in both (see the README).
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { activeBuild, init, layers, optimizers, sequential, setSeed } from "../../src/index.js";
+import { projectUrl, readBytes } from "../helpers/files.js";
 
 async function train() {
   setSeed(3);
@@ -20,13 +20,13 @@ describe("init", () => {
 
   it("loads the scalar build from bytes, the SIMD build from a URL or a module, with the same results", async () => {
     const simd = await train();
-    const bytes = readFileSync(new URL("../../build/myelin.scalar.wasm", import.meta.url));
+    const bytes = await readBytes(projectUrl("build/myelin.scalar.wasm"));
     expect(await init({ wasm: bytes, build: "scalar" })).toBe("scalar");
     expect(activeBuild()).toBe("scalar");
     const scalar = await train();
     expect(scalar).toEqual(simd);
-    expect(await init({ wasm: new URL("../../build/myelin.simd.wasm", import.meta.url) })).toBe("simd");
-    const module = new WebAssembly.Module(readFileSync(new URL("../../build/myelin.simd.wasm", import.meta.url)));
+    expect(await init({ wasm: projectUrl("build/myelin.simd.wasm") })).toBe("simd");
+    const module = await WebAssembly.compile(await readBytes(projectUrl("build/myelin.simd.wasm")));
     expect(await init({ wasm: module })).toBe("simd");
     expect(await train()).toEqual(simd);
   });

@@ -2,13 +2,13 @@
 // test/fixtures/make_mlp_fixtures.py): the same initial weights and batch, three steps, weights within
 // 1e-5 of each tensor's largest weight. The adaptive optimizers run with convention 'torch' (epsilon
 // where PyTorch puts it: Keras's places differ by up to 3 % of a step where gradients are near 1e-5).
-import { readFileSync } from "node:fs";
 import { describe, it } from "vitest";
 import { layers, optimizers, sequential } from "../../src/index.js";
 import { expectClose } from "../helpers/check.js";
+import { projectUrl, readJson } from "../helpers/files.js";
 
 interface Case { hidden: string; loss: "mse" | "bce" | "cce" | "scce"; optimizer: string; lr: number; out: number; x: number[]; y: number[] | number[][]; init: number[][][]; after: number[][][] }
-const FIX: { shape: number[]; rows: number; cases: Case[] } = JSON.parse(readFileSync(new URL("../fixtures/mlp_steps.json", import.meta.url), "utf8"));
+const FIX = await readJson<{ shape: number[]; rows: number; cases: Case[] }>(projectUrl("test/fixtures/mlp_steps.json"));
 const LOSS = { mse: "meanSquaredError", bce: "binaryCrossentropy", cce: "categoricalCrossentropy", scce: "sparseCategoricalCrossentropy" } as const;
 
 describe("training steps match PyTorch", () => {

@@ -1,7 +1,11 @@
 // Small datasets generated deterministically, and the Fashion-MNIST reader (Debian's dataset-fashion-mnist).
-import { existsSync, readFileSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
 import { rng } from "./check.js";
+import { isNode } from "./files.js";
+
+// Node's fs and zlib, only where the tests run under Node (the browser run has no local datasets).
+const node = isNode
+  ? { fs: await import("node:fs"), zlib: await import("node:zlib") }
+  : undefined;
 
 /** Two interleaved spirals (the classic hard 2-D problem): n points per arm, labels 0/1. */
 export function spirals(n: number, noise: number, seed: number): { x: number[][]; y: number[] } {
@@ -22,13 +26,17 @@ export function spirals(n: number, noise: number, seed: number): { x: number[][]
 export const FASHION_DIR = "/usr/share/datasets/fashion-mnist";
 
 export function fashionAvailable(): boolean {
-  return existsSync(`${FASHION_DIR}/train-images-idx3-ubyte.gz`);
+  return node !== undefined && node.fs.existsSync(`${FASHION_DIR}/train-images-idx3-ubyte.gz`);
 }
+
+/** Whether a missing dataset must fail the run (.ci/run sets MYELIN_REQUIRE_DATASETS under Node). */
+export const datasetsRequired = isNode && Boolean((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.MYELIN_REQUIRE_DATASETS);
 
 /** Images as [n, 784] floats in [0, 1] (pixels / 255) and labels 0..9. */
 export function fashion(split: "train" | "t10k"): { x: { data: Float32Array; shape: [number, number] }; y: Int32Array } {
-  const img = gunzipSync(readFileSync(`${FASHION_DIR}/${split}-images-idx3-ubyte.gz`));
-  const lab = gunzipSync(readFileSync(`${FASHION_DIR}/${split}-labels-idx1-ubyte.gz`));
+  if (!node) throw new Error("Fashion-MNIST is read from the local disk, under Node only");
+  const img = node.zlib.gunzipSync(node.fs.readFileSync(`${FASHION_DIR}/${split}-images-idx3-ubyte.gz`));
+  const lab = node.zlib.gunzipSync(node.fs.readFileSync(`${FASHION_DIR}/${split}-labels-idx1-ubyte.gz`));
   const n = img.readUInt32BE(4), rows = img.readUInt32BE(8), cols = img.readUInt32BE(12);
   if (img.readUInt32BE(0) !== 2051 || lab.readUInt32BE(0) !== 2049 || lab.readUInt32BE(4) !== n) throw new Error("not IDX image/label files");
   const d = rows * cols;

@@ -1,7 +1,7 @@
 // Loads both wasm builds for the tests: every kernel test runs once per build (STYLE.md 4).
-import { readFile } from "node:fs/promises";
 import { createEngine, type Build, type Engine } from "../../src/engine.js";
 import { Arena } from "../../src/arena.js";
+import { projectUrl, readBytes } from "./files.js";
 
 export const BUILDS: Build[] = ["simd", "scalar"];
 
@@ -10,7 +10,7 @@ const cache = new Map<Build, Promise<Engine>>();
 export function loadEngine(build: Build): Promise<Engine> {
   let e = cache.get(build);
   if (!e) {
-    e = readFile(new URL(`../../build/myelin.${build}.wasm`, import.meta.url)).then((bytes) => createEngine(build, bytes));
+    e = readBytes(projectUrl(`build/myelin.${build}.wasm`)).then((bytes) => createEngine(build, bytes));
     cache.set(build, e);
   }
   return e;

@@ -1,15 +1,16 @@
 // Loading: the build is chosen with WebAssembly.validate on a SIMD probe; each build runs on its own
 // host-owned memory, and the arena keeps views valid across memory.grow.
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
 import { chooseBuild, createEngine, simdSupported } from "../../src/engine.js";
 import { Arena } from "../../src/arena.js";
+import { projectUrl, readBytes } from "../helpers/files.js";
 
-const bytes = (b: string) => readFileSync(new URL(`../../build/myelin.${b}.wasm`, import.meta.url));
+const BYTES = { simd: await readBytes(projectUrl("build/myelin.simd.wasm")), scalar: await readBytes(projectUrl("build/myelin.scalar.wasm")) };
+const bytes = (b: "simd" | "scalar") => BYTES[b];
 
 describe("engine", () => {
   it("chooses SIMD where the probe validates, scalar where it does not", () => {
-    expect(simdSupported()).toBe(true); // Node 20 has wasm SIMD
+    expect(simdSupported()).toBe(true); // Node 20 and Chromium have wasm SIMD
     expect(chooseBuild()).toBe("simd");
     expect(chooseBuild(() => false)).toBe("scalar");
     // The probe really is SIMD code: a validator that refuses the 0xfd SIMD prefix refuses it.

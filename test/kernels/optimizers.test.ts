@@ -1,18 +1,18 @@
 // Optimizer kernels: 5-step golden trajectories from PyTorch 1.13 and from the Keras formulas
 // (test/fixtures/make_optimizer_fixtures.py), single steps against float64 on every size, and the
 // regularization and clipping kernels.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { BUILDS, loadEngine, Scratch } from "../helpers/engines.js";
 import { expectClose, expectSameBits, randomArray } from "../helpers/check.js";
 import { adamCoefficients } from "../../src/optim/coefficients.js";
+import { projectUrl, readJson } from "../helpers/files.js";
 
 interface Fixture {
   w0: number[];
   grads: number[][];
   cases: { name: string; source: "torch" | "keras-formula"; optimizer: string; config: Record<string, any>; traj: number[][] }[];
 }
-const FIX: Fixture = JSON.parse(readFileSync(new URL("../fixtures/optimizers.json", import.meta.url), "utf8"));
+const FIX = await readJson<Fixture>(projectUrl("test/fixtures/optimizers.json"));
 const f32 = Math.fround;
 
 /** Runs one fixture case through the kernels; returns the weights after each step. */

@@ -1,7 +1,8 @@
 // The package in real runtimes: `npm pack` installed into a fresh folder and used from Node ESM and
 // CommonJS, bundled by esbuild for browsers and for Cloudflare Workers (through the workerd condition)
 // and served by the real workerd binary, and run by Deno and Bun. Every runtime performs the same
-// seeded run (test/runtimes/seeded.mjs) and must produce bit-identical weights (equal hashes).
+// seeded run (test/runtimes/seeded.mjs) and must produce bit-identical weights: equal to the sources'
+// hash in this run and to test/fixtures/seeded.json, which Chromium is held to as well.
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +21,8 @@ let expected: { hash: string; predictions: number[] };
 
 beforeAll(async () => {
   expected = await seededRun(myelin);
+  const golden = JSON.parse(readFileSync(join(root, "test/fixtures/seeded.json"), "utf8"));
+  if (expected.hash !== golden.simd.hash) throw new Error(`the sources' seeded run ${expected.hash} differs from test/fixtures/seeded.json ${golden.simd.hash}`);
   // Pack the built package and install the tarball into a fresh folder.
   const out = mkdtempSync(join(tmpdir(), "myelin-pack-"));
   const tgz = run("npm", ["pack", "--pack-destination", out, "--silent"], root).trim().split("\n").at(-1)!;
