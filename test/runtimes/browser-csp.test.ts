@@ -1,0 +1,88 @@
+// A plain <script type="module"> page served from a static server with the strict Content-Security-Policy
+// `script-src 'self' 'wasm-unsafe-eval'` (no 'unsafe-eval') loads the package unbundled, trains the seeded
+// model in Debian's Chromium, and gets test/fixtures/seeded.json's weights; a dedicated Web Worker
+// started from such a page does the same. Driven with Playwright against /usr/bin/chromium.
+import { createServer, type Server } from "node:http";
+import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { join, normalize } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser } from "playwright";
+
+const root = new URL("../../", import.meta.url).pathname;
+const CSP = "script-src 'self' 'wasm-unsafe-eval'";
+const golden = JSON.parse(readFileSync(join(root, "test/fixtures/seeded.json"), "utf8")).simd;
+
+const PAGES: Record<string, string> = {
+  "/page.html": `<!doctype html><meta charset="utf-8"><title>myelin</title><script type="module" src="/page.js"></script>`,
+  "/page.js": `import * as m from "/pkg/dist/index.js";
+import { seededRun } from "/pkg/test/runtimes/seeded.mjs";
+let evalRefused = false;
+try { (0, eval)("1"); } catch { evalRefused = true; }
+try { await m.init(); document.body.dataset.result = JSON.stringify({ ...(await seededRun(m)), evalRefused }); }
+catch (e) { document.body.dataset.result = JSON.stringify({ error: String(e) }); }`,
+  "/worker.html": `<!doctype html><meta charset="utf-8"><title>myelin worker</title><script type="module" src="/worker-page.js"></script>`,
+  "/worker-page.js": `const w = new Worker("/worker.js", { type: "module" });
+w.onmessage = (e) => { document.body.dataset.result = JSON.stringify(e.data); };
+w.onerror = (e) => { document.body.dataset.result = JSON.stringify({ error: e.message }); };`,
+  "/worker.js": `import * as m from "/pkg/dist/index.js";
+import { seededRun } from "/pkg/test/runtimes/seeded.mjs";
+let evalRefused = false;
+try { (0, eval)("1"); } catch { evalRefused = true; }
+try { await m.init(); postMessage({ ...(await seededRun(m)), evalRefused }); } catch (e) { postMessage({ error: String(e) }); }`,
+};
+const TYPES: Record<string, string> = { ".js": "text/javascript", ".mjs": "text/javascript", ".html": "text/html", ".wasm": "application/wasm" };
+
+let server: Server;
+let browser: Browser;
+let base = "";
+
+beforeAll(async () => {
+  server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    const ext = path.slice(path.lastIndexOf("."));
+    const headers = { "content-type": TYPES[ext] ?? "application/octet-stream", "content-security-policy": CSP };
+    try {
+      if (PAGES[path] !== undefined) return res.writeHead(200, headers).end(PAGES[path]);
+      if (path === "/favicon.ico") return res.writeHead(204).end();
+      if (path.startsWith("/pkg/")) {
+        const file = normalize(join(root, path.slice(5)));
+        if (!file.startsWith(root)) return res.writeHead(403).end();
+        return res.writeHead(200, headers).end(await readFile(file));
+      }
+      res.writeHead(404).end();
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  browser = await chromium.launch({
+    executablePath: process.env.MYELIN_CHROMIUM ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+describe("Chromium under a strict Content-Security-Policy", () => {
+  it.each(["/page.html", "/worker.html"])("%s trains the seeded model to the golden weights", async (page) => {
+    const p = await browser.newPage();
+    const problems: string[] = [];
+    p.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
+    p.on("pageerror", (e) => problems.push(String(e)));
+    await p.goto(base + page);
+    await p.waitForFunction(() => document.body?.dataset.result, undefined, { timeout: 60_000 });
+    const r = JSON.parse((await p.evaluate(() => document.body.dataset.result))!);
+    expect(r.error, problems.join("\n")).toBeUndefined();
+    expect(r.hash).toBe(golden.hash);
+    expect(r.predictions).toEqual(golden.predictions);
+    // The policy really was in force: the page's (or worker's) own eval was refused.
+    expect(r.evalRefused).toBe(true);
+    expect(problems.filter((m) => !/Content Security Policy.*'unsafe-eval'|EvalError/.test(m))).toEqual([]);
+    await p.close();
+  }, 90_000);
+});
