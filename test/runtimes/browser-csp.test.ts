@@ -1,13 +1,15 @@
 // A plain <script type="module"> page served from a static server with the strict Content-Security-Policy
 // `script-src 'self' 'wasm-unsafe-eval'` (no 'unsafe-eval') loads the package unbundled, trains the seeded
-// model in Debian's Chromium, and gets test/fixtures/seeded.json's weights; a dedicated Web Worker
-// started from such a page does the same. Driven with Playwright against /usr/bin/chromium.
+// model, and gets test/fixtures/seeded.json's weights; a dedicated Web Worker started from such a page
+// does the same. In Debian's Chromium (Playwright) and Debian's Firefox ESR (puppeteer-core over
+// WebDriver BiDi).
 import { createServer, type Server } from "node:http";
 import { readFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { join, normalize } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright";
+import puppeteer, { type Browser as PBrowser } from "puppeteer-core";
 
 const root = new URL("../../", import.meta.url).pathname;
 const CSP = "script-src 'self' 'wasm-unsafe-eval'";
@@ -35,6 +37,7 @@ const TYPES: Record<string, string> = { ".js": "text/javascript", ".mjs": "text/
 
 let server: Server;
 let browser: Browser;
+let firefox: PBrowser;
 let base = "";
 
 beforeAll(async () => {
@@ -61,10 +64,12 @@ beforeAll(async () => {
     executablePath: process.env.MYELIN_CHROMIUM ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
+  firefox = await puppeteer.launch({ browser: "firefox", executablePath: process.env.MYELIN_FIREFOX ?? "/usr/bin/firefox-esr", headless: true, protocol: "webDriverBiDi" });
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
+  await firefox?.close();
   server?.close();
 });
 
@@ -83,6 +88,26 @@ describe("Chromium under a strict Content-Security-Policy", () => {
     // The policy really was in force: the page's (or worker's) own eval was refused.
     expect(r.evalRefused).toBe(true);
     expect(problems.filter((m) => !/Content Security Policy.*'unsafe-eval'|EvalError/.test(m))).toEqual([]);
+    await p.close();
+  }, 90_000);
+});
+
+describe("Firefox ESR under a strict Content-Security-Policy", () => {
+  it.each(["/page.html", "/worker.html"])("%s trains the seeded model to the golden weights", async (page) => {
+    const p = await firefox.newPage();
+    await p.goto(base + page);
+    // Poll with evaluate: puppeteer's waitForFunction builds a Function() in the page, which this CSP blocks.
+    let text: string | undefined;
+    for (let i = 0; i < 600 && !text; i++) {
+      text = await p.evaluate(() => document.body?.dataset.result);
+      if (!text) await new Promise((res) => setTimeout(res, 100));
+    }
+    const r = JSON.parse(text ?? '{"error":"no result in 60 s"}');
+    expect(r.error).toBeUndefined();
+    expect(r.build).toBe("simd");
+    expect(r.evalRefused).toBe(true);
+    expect(r.hash).toBe(golden.hash);
+    expect(r.predictions).toEqual(golden.predictions);
     await p.close();
   }, 90_000);
 });
