@@ -1,6 +1,6 @@
 // The package in real runtimes: `npm pack` installed into a fresh folder and used from Node ESM and
 // CommonJS, bundled by esbuild for browsers and for Cloudflare Workers (through the workerd condition)
-// and served by the real workerd binary, and run by Deno and Bun. Every runtime performs the same
+// and served by the real workerd binary, bundled by Vite and run in Chromium, and run by Deno and Bun. Every runtime performs the same
 // seeded run (test/runtimes/seeded.mjs) and must produce bit-identical weights: equal to the sources'
 // hash in this run and to test/fixtures/seeded.json, which Chromium is held to as well.
 import { execFileSync, spawn } from "node:child_process";
@@ -8,6 +8,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { createServer } from "node:http";
+import { chromium } from "playwright";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as myelin from "../../src/index.js";
 import { seededRun } from "./seeded.mjs";
@@ -46,8 +48,7 @@ describe("the packed package", () => {
   });
 
   it("bundles with esbuild for the browser; reports the size of an app that builds, fits and predicts", () => {
-    writeFileSync(join(app, "browser.mjs"), `import { init, sequential, layers } from "myelin";
-      await init({ wasm: new URL("./myelin.simd.wasm", import.meta.url) });
+    writeFileSync(join(app, "browser.mjs"), `import { sequential, layers } from "myelin";
       const m = sequential({ layers: [layers.dense({ units: 4, activation: "relu", inputShape: [2] }), layers.dense({ units: 1, activation: "sigmoid" })] });
       m.compile({ optimizer: "adam", loss: "binaryCrossentropy" });
       await m.fit([[0, 0], [0, 1], [1, 0], [1, 1]], [0, 1, 1, 0], { epochs: 10 });
@@ -60,6 +61,42 @@ describe("the packed package", () => {
     expect(js.includes("import(\"node:")).toBe(false); // nothing for a browser bundler to resolve
     expect(jsGz + wasmGz).toBeLessThan(60 * 1024);
   });
+
+  it("bundles with Vite (browser condition, wasm emitted as an asset); the built page trains in Chromium to the same weights", async () => {
+    const web = join(app, "web");
+    cpSync(join(app, "seeded.mjs"), join(web, "seeded.mjs"));
+    writeFileSync(join(web, "index.html"), `<!doctype html><meta charset="utf-8"><script type="module" src="./main.js"></script>`);
+    writeFileSync(join(web, "main.js"), `import * as m from "myelin"; import { seededRun } from "./seeded.mjs";
+      try { document.body.dataset.result = JSON.stringify(await seededRun(m)); } catch (e) { document.body.dataset.result = JSON.stringify({ error: String(e) }); }`);
+    run(bin("vite"), ["build", "--logLevel", "warn", "--outDir", "dist", "--emptyOutDir"], web);
+    const files = run("find", ["dist", "-type", "f"], web);
+    expect(files).toMatch(/\.wasm/);
+    const TYPES: Record<string, string> = { ".js": "text/javascript", ".html": "text/html", ".wasm": "application/wasm" };
+    const server = createServer((req, res) => {
+      const path = new URL(req.url ?? "/", "http://x").pathname;
+      const file = join(web, "dist", path === "/" ? "index.html" : path);
+      let body: Buffer;
+      try {
+        body = readFileSync(file);
+      } catch {
+        return res.writeHead(404).end();
+      }
+      res.writeHead(200, { "content-type": TYPES[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream" }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const browser = await chromium.launch({ executablePath: process.env.MYELIN_CHROMIUM ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+      await page.waitForFunction(() => document.body?.dataset.result, undefined, { timeout: 60_000 });
+      const r = JSON.parse((await page.evaluate(() => document.body.dataset.result))!);
+      expect(r.error).toBeUndefined();
+      expect(r.hash).toBe(expected.hash);
+    } finally {
+      await browser.close();
+      server.close();
+    }
+  }, 120_000);
 
   it("runs in Cloudflare's workerd, bundled through the workerd condition, with the same weights", async () => {
     writeFileSync(join(app, "worker.mjs"), `import * as m from "myelin"; import { seededRun } from "./seeded.mjs";
