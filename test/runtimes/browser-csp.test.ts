@@ -17,21 +17,21 @@ const golden = JSON.parse(readFileSync(join(root, "test/fixtures/seeded.json"), 
 
 const PAGES: Record<string, string> = {
   "/page.html": `<!doctype html><meta charset="utf-8"><title>myelin</title><script type="module" src="/page.js"></script>`,
-  "/page.js": `import * as m from "/pkg/dist/index.js";
+  "/page.js": `import * as m from "/pkg/dist/browser.js"; // loads the wasm at import: no init() call
 import { seededRun } from "/pkg/test/runtimes/seeded.mjs";
 let evalRefused = false;
 try { (0, eval)("1"); } catch { evalRefused = true; }
-try { await m.init(); document.body.dataset.result = JSON.stringify({ ...(await seededRun(m)), evalRefused }); }
+try { document.body.dataset.result = JSON.stringify({ ...(await seededRun(m)), evalRefused }); }
 catch (e) { document.body.dataset.result = JSON.stringify({ error: String(e) }); }`,
   "/worker.html": `<!doctype html><meta charset="utf-8"><title>myelin worker</title><script type="module" src="/worker-page.js"></script>`,
   "/worker-page.js": `const w = new Worker("/worker.js", { type: "module" });
 w.onmessage = (e) => { document.body.dataset.result = JSON.stringify(e.data); };
 w.onerror = (e) => { document.body.dataset.result = JSON.stringify({ error: e.message }); };`,
-  "/worker.js": `import * as m from "/pkg/dist/index.js";
+  "/worker.js": `import * as m from "/pkg/dist/browser.js"; // loads the wasm at import: no init() call
 import { seededRun } from "/pkg/test/runtimes/seeded.mjs";
 let evalRefused = false;
 try { (0, eval)("1"); } catch { evalRefused = true; }
-try { await m.init(); postMessage({ ...(await seededRun(m)), evalRefused }); } catch (e) { postMessage({ error: String(e) }); }`,
+try { postMessage({ ...(await seededRun(m)), evalRefused }); } catch (e) { postMessage({ error: String(e) }); }`,
 };
 const TYPES: Record<string, string> = { ".js": "text/javascript", ".mjs": "text/javascript", ".html": "text/html", ".wasm": "application/wasm" };
 
