@@ -98,17 +98,25 @@ export function loss_cce(pred: usize, y: usize, grad: usize, rows: i32, cols: i3
 
 /** Sparse categorical cross-entropy: integer labels (i32); a label outside [0, cols) gives NaN. */
 export function loss_sparse_cce(pred: usize, labels: usize, grad: usize, rows: i32, cols: i32): f64 {
+  return sparse_rows(pred, labels, 0, grad, rows, cols, false);
+}
+
+// Both sparse losses: rows with a label outside [0, cols) add NaN to the loss and get a zero gradient
+// (and, fused, their softmax), and nothing is read at the bad label.
+function sparse_rows(x: usize, labels: usize, prob: usize, grad: usize, rows: i32, cols: i32, fused: bool): f64 {
   const inv = <f32>(1.0 / <f64>rows);
   let sum: f64 = 0;
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     const label = load<i32>(at(labels, r));
+    const gr = grad ? at(grad, o) : 0;
     if (label < 0 || label >= cols) {
       sum = NaN;
-      if (grad) memory.fill(at(grad, o), 0, <usize>cols << 2);
-      continue;
+      if (fused) softmax_row(at(x, o), at(prob, o), cols);
+      if (gr) memory.fill(gr, 0, <usize>cols << 2);
+    } else {
+      sum += fused ? softmax_cce_row(at(x, o), 0, label, at(prob, o), gr, cols, inv) : cce_row(at(x, o), 0, label, gr, cols, inv);
     }
-    sum += cce_row(at(pred, o), 0, label, grad ? at(grad, o) : 0, cols, inv);
   }
   return rows > 0 ? sum / <f64>rows : 0;
 }
@@ -158,18 +166,5 @@ export function loss_softmax_cce(z: usize, y: usize, prob: usize, grad: usize, r
 
 /** Softmax + sparse categorical cross-entropy from logits, fused; a label outside [0, cols) gives NaN. */
 export function loss_sparse_softmax_cce(z: usize, labels: usize, prob: usize, grad: usize, rows: i32, cols: i32): f64 {
-  const inv = <f32>(1.0 / <f64>rows);
-  let sum: f64 = 0;
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    const label = load<i32>(at(labels, r));
-    if (label < 0 || label >= cols) {
-      sum = NaN;
-      softmax_row(at(z, o), at(prob, o), cols);
-      if (grad) memory.fill(at(grad, o), 0, <usize>cols << 2);
-      continue;
-    }
-    sum += softmax_cce_row(at(z, o), 0, label, at(prob, o), grad ? at(grad, o) : 0, cols, inv);
-  }
-  return rows > 0 ? sum / <f64>rows : 0;
+  return sparse_rows(z, labels, prob, grad, rows, cols, true);
 }
