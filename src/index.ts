@@ -10,3 +10,4 @@ export { tensor2d, type Matrix, type InputLike, type LabelsLike } from "./data.j
 export { Prediction } from "./prediction.js";
 export { init, activeBuild, type InitOptions } from "./backend.js";
 export { ValueError } from "./errors.js";
+export { loadLayersModel, toBytes, type IOHandler, type SaveResult, type ModelArtifacts, type WeightSpec } from "./io/index.js";

@@ -25,27 +25,31 @@ export function nextSeed(): number {
 
 export interface Initializer {
   readonly className: string;
-  readonly config: Record<string, number | null>;
+  /** Keras's config for this initializer (snake_case values, as model.json holds it). */
+  readonly config: Record<string, unknown>;
   /** Fills n floats at dst for a weight with the given fans, with PCG state at st. */
   fill(k: Kernels, st: number, dst: number, n: number, fanIn: number, fanOut: number): void;
 }
 
 const TRUNC = 0.87962566103423978; // std of a unit normal truncated at 2 sigma (Keras's correction)
 
-type Mode = "fanIn" | "fanAvg";
-function varianceScaling(className: string, mode: Mode, uniform: boolean, scale: number, seed?: number): Initializer {
+type Mode = "fanIn" | "fanOut" | "fanAvg";
+type Distribution = "uniform" | "truncatedNormal" | "untruncatedNormal";
+function varianceScaling(className: string, mode: Mode, dist: Distribution, scale: number, seed?: number, config?: Record<string, unknown>): Initializer {
   return {
     className,
-    config: { seed: seed ?? null },
+    config: config ?? { seed: seed ?? null },
     fill(k, st, dst, n, fanIn, fanOut) {
       seedState(k, st, seed);
-      const fan = mode === "fanIn" ? fanIn : (fanIn + fanOut) / 2;
+      const fan = mode === "fanIn" ? fanIn : mode === "fanOut" ? fanOut : (fanIn + fanOut) / 2;
       const v = scale / Math.max(1, fan);
-      if (uniform) {
+      if (dist === "uniform") {
         const limit = Math.sqrt(3 * v);
         k.pcg_uniform(st, dst, n, -limit, limit);
-      } else {
+      } else if (dist === "truncatedNormal") {
         k.pcg_normal(st, dst, n, 0, Math.sqrt(v) / TRUNC, 1);
+      } else {
+        k.pcg_normal(st, dst, n, 0, Math.sqrt(v), 0);
       }
     },
   };
@@ -74,12 +78,22 @@ const seedOf = (what: string, a?: SeedArg) => {
 };
 
 export const initializers = {
-  glorotUniform: (a?: SeedArg) => varianceScaling("GlorotUniform", "fanAvg", true, 1, seedOf("glorotUniform", a)),
-  glorotNormal: (a?: SeedArg) => varianceScaling("GlorotNormal", "fanAvg", false, 1, seedOf("glorotNormal", a)),
-  heNormal: (a?: SeedArg) => varianceScaling("HeNormal", "fanIn", false, 2, seedOf("heNormal", a)),
-  heUniform: (a?: SeedArg) => varianceScaling("HeUniform", "fanIn", true, 2, seedOf("heUniform", a)),
-  lecunNormal: (a?: SeedArg) => varianceScaling("LecunNormal", "fanIn", false, 1, seedOf("lecunNormal", a)),
-  lecunUniform: (a?: SeedArg) => varianceScaling("LecunUniform", "fanIn", true, 1, seedOf("lecunUniform", a)),
+  glorotUniform: (a?: SeedArg) => varianceScaling("GlorotUniform", "fanAvg", "uniform", 1, seedOf("glorotUniform", a)),
+  glorotNormal: (a?: SeedArg) => varianceScaling("GlorotNormal", "fanAvg", "truncatedNormal", 1, seedOf("glorotNormal", a)),
+  heNormal: (a?: SeedArg) => varianceScaling("HeNormal", "fanIn", "truncatedNormal", 2, seedOf("heNormal", a)),
+  heUniform: (a?: SeedArg) => varianceScaling("HeUniform", "fanIn", "uniform", 2, seedOf("heUniform", a)),
+  lecunNormal: (a?: SeedArg) => varianceScaling("LecunNormal", "fanIn", "truncatedNormal", 1, seedOf("lecunNormal", a)),
+  lecunUniform: (a?: SeedArg) => varianceScaling("LecunUniform", "fanIn", "uniform", 1, seedOf("lecunUniform", a)),
+  /** Keras's VarianceScaling; mode 'fan_in' | 'fan_out' | 'fan_avg', distribution 'uniform' | 'truncated_normal' ('normal') | 'untruncated_normal'. */
+  varianceScaling(a: { scale?: number; mode?: string; distribution?: string; seed?: number } = {}): Initializer {
+    const scale = checkNumber("varianceScaling({ scale })", a.scale ?? 1, 0, 1e30, true);
+    const modes: Record<string, Mode> = { fan_in: "fanIn", fan_out: "fanOut", fan_avg: "fanAvg", fanIn: "fanIn", fanOut: "fanOut", fanAvg: "fanAvg" };
+    const dists: Record<string, Distribution> = { uniform: "uniform", normal: "truncatedNormal", truncated_normal: "truncatedNormal", truncatedNormal: "truncatedNormal", untruncated_normal: "untruncatedNormal", untruncatedNormal: "untruncatedNormal" };
+    const mode = lookup("varianceScaling({ mode })", modes, a.mode ?? "fan_in");
+    const dist = lookup("varianceScaling({ distribution })", dists, a.distribution ?? "truncated_normal");
+    const seed = seedOf("varianceScaling", a);
+    return varianceScaling("VarianceScaling", mode, dist, scale, seed, { scale, mode: a.mode ?? "fan_in", distribution: a.distribution ?? "truncated_normal", seed: seed ?? null });
+  },
   randomNormal(a: { mean?: number; stddev?: number; seed?: number } = {}): Initializer {
     const mean = checkNumber("randomNormal({ mean })", a.mean ?? 0, -1e30, 1e30);
     const stddev = checkNumber("randomNormal({ stddev })", a.stddev ?? 0.05, 0, 1e30);

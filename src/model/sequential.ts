@@ -11,6 +11,9 @@ import { checkPositiveInt, invalid, ValueError } from "../errors.js";
 import { Runner, Totals, type Compiled } from "./runner.js";
 import { summaryLines } from "./summary.js";
 import { fit, type FitArgs, type History } from "./fit.js";
+import { encode } from "../io/artifacts.js";
+import { saveArtifacts, type IOHandler, type SaveResult } from "../io/handlers.js";
+import { modelToTopology, layersFromTopology, type TopologyJson } from "../io/topology.js";
 
 export interface CompileArgs {
   optimizer: OptimizerName | Optimizer;
@@ -50,6 +53,41 @@ export class Sequential {
 
   get optimizer(): Optimizer | undefined {
     return this.compiled?.optimizer;
+  }
+
+  /** @internal The built runner (builds on first use). */
+  built(): Runner {
+    return this.build();
+  }
+
+  /**
+   * Saves in the TF.js layers format (model.json + weights.bin) to a directory path or file:// URL (Node,
+   * Deno, Bun), localstorage://, indexeddb:// or downloads:// (browsers), "memory" (the result carries
+   * the artifacts and one byte string), or a TF.js-style handler object with save(artifacts).
+   * includeOptimizer also saves the compiled loss, metrics, optimizer and its state, and the PRNG streams,
+   * so that training resumed from the save matches training that never stopped.
+   */
+  async save(target: string | IOHandler, options: { includeOptimizer?: boolean } = {}): Promise<SaveResult> {
+    if (this.training) throw new ValueError("save() was called while fit() is running");
+    return saveArtifacts(encode(this, options.includeOptimizer ?? false), target);
+  }
+
+  /** Keras's config of the model: { name, layers: [{ class_name, config }] }. */
+  getConfig(): TopologyJson["config"] {
+    this.build();
+    return modelToTopology(this.name, this.layers).config;
+  }
+
+  /** The model's topology as Keras JSON text (what model.json holds under modelTopology). */
+  toJSON(): string {
+    this.build();
+    return JSON.stringify(modelToTopology(this.name, this.layers));
+  }
+
+  /** A new, freshly initialized model from getConfig()'s output (or any Keras Sequential config). */
+  static fromConfig(config: unknown): Sequential {
+    const { name, layers } = layersFromTopology({ class_name: "Sequential", config });
+    return new Sequential({ name, layers });
   }
 
   /** Builds the layers and allocates the weights (first use). */

@@ -1,0 +1,265 @@
+// Where models are saved to and loaded from: files (Node, Deno, Bun), http(s) (load, through fetch),
+// localstorage://, indexeddb://, downloads:// (browsers), TF.js-style IO handler objects, and memory:
+// the artifacts object or one self-contained byte string (for Workers KV/R2).
+import { ValueError, describe } from "../errors.js";
+import type { ModelArtifacts, WeightSpec } from "./artifacts.js";
+
+export interface SaveResult {
+  modelArtifactsInfo: { dateSaved: Date; modelTopologyType: "JSON"; modelTopologyBytes: number; weightSpecsBytes: number; weightDataBytes: number };
+  /** With target "memory": the artifacts, and the same as one byte string (see toBytes). */
+  artifacts?: ModelArtifacts;
+  bytes?: Uint8Array;
+}
+
+export interface IOHandler {
+  save?(artifacts: ModelArtifacts): Promise<unknown>;
+  load?(): Promise<ModelArtifacts>;
+}
+
+interface ModelJson {
+  modelTopology: unknown;
+  weightsManifest: { paths: string[]; weights: WeightSpec[] }[];
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  trainingConfig?: ModelArtifacts["trainingConfig"];
+}
+
+const SCHEMES = "a directory path or file://, localstorage://, indexeddb://, downloads://, \"memory\", or an object with save()";
+
+function modelJson(a: ModelArtifacts, weightsPath: string): ModelJson {
+  return {
+    modelTopology: a.modelTopology,
+    weightsManifest: [{ paths: [weightsPath], weights: a.weightSpecs }],
+    format: a.format ?? "layers-model",
+    generatedBy: a.generatedBy,
+    convertedBy: a.convertedBy ?? null,
+    ...(a.trainingConfig ? { trainingConfig: a.trainingConfig } : {}),
+  };
+}
+
+const MAGIC = 0x314c594d; // "MYL1" little-endian
+
+/** One byte string holding model.json and weights.bin: magic, JSON length (u32 LE), JSON, weights. */
+export function toBytes(a: ModelArtifacts): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(modelJson(a, "weights.bin")));
+  const out = new Uint8Array(8 + json.length + a.weightData.byteLength);
+  const dv = new DataView(out.buffer);
+  dv.setUint32(0, MAGIC, true);
+  dv.setUint32(4, json.length, true);
+  out.set(json, 8);
+  out.set(new Uint8Array(a.weightData), 8 + json.length);
+  return out;
+}
+
+function fromBytes(bytes: Uint8Array): ModelArtifacts {
+  if (bytes.byteLength < 8 || new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true) !== MAGIC) {
+    throw new ValueError(`loadLayersModel(bytes): these ${bytes.byteLength} bytes are not a saved myelin model (no "MYL1" header)`);
+  }
+  const n = new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true);
+  if (8 + n > bytes.byteLength) throw new ValueError(`loadLayersModel(bytes): the header declares ${n} bytes of JSON but only ${bytes.byteLength - 8} follow`);
+  const json = parseModelJson(new TextDecoder().decode(bytes.subarray(8, 8 + n)), "bytes");
+  const weights = bytes.slice(8 + n).buffer;
+  return artifactsOf(json, [weights]);
+}
+
+function parseModelJson(text: string, where: string): ModelJson {
+  let j: unknown;
+  try {
+    j = JSON.parse(text);
+  } catch (e) {
+    throw new ValueError(`${where}: model.json is not JSON (${(e as Error).message})`);
+  }
+  if (!j || typeof j !== "object" || !("modelTopology" in j)) throw new ValueError(`${where}: model.json has no modelTopology: it is not a TF.js layers model`);
+  const m = j as ModelJson;
+  if (!Array.isArray(m.weightsManifest) || !m.weightsManifest.every((g) => g && Array.isArray(g.paths) && Array.isArray(g.weights))) {
+    throw new ValueError(`${where}: model.json's weightsManifest must be a list of { paths, weights }; received ${describe(m.weightsManifest)}`);
+  }
+  for (const g of m.weightsManifest) {
+    for (const p of g.paths) {
+      if (typeof p !== "string" || p === "" || p.startsWith("/") || p.includes("..") || /^[a-z]+:/i.test(p) || p.includes("\\")) {
+        throw new ValueError(`${where}: weight file path ${describe(p)} must be a plain relative name (no "..", no absolute path or URL)`);
+      }
+    }
+  }
+  return m;
+}
+
+function artifactsOf(m: ModelJson, shards: ArrayBuffer[]): ModelArtifacts {
+  const total = shards.reduce((a, s) => a + s.byteLength, 0);
+  const data = new Uint8Array(total);
+  let o = 0;
+  for (const s of shards) {
+    data.set(new Uint8Array(s), o);
+    o += s.byteLength;
+  }
+  return {
+    modelTopology: m.modelTopology as ModelArtifacts["modelTopology"],
+    weightSpecs: m.weightsManifest.flatMap((g) => g.weights),
+    weightData: data.buffer,
+    format: m.format,
+    generatedBy: m.generatedBy,
+    convertedBy: m.convertedBy,
+    trainingConfig: m.trainingConfig,
+  };
+}
+
+function nodeFs(): typeof import("node:fs") | undefined {
+  const gb = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  return gb ? (gb("node:fs") as typeof import("node:fs")) : undefined;
+}
+
+function fileUrl(target: string): URL | undefined {
+  if (target.startsWith("file://")) return new URL(target);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return undefined;
+  const fs = nodeFs();
+  if (!fs) return undefined;
+  const cwd = (globalThis as unknown as { process: { cwd(): string } }).process.cwd();
+  return new URL(target, `file://${cwd.endsWith("/") ? cwd : cwd + "/"}`);
+}
+
+function info(a: ModelArtifacts): SaveResult["modelArtifactsInfo"] {
+  return {
+    dateSaved: new Date(),
+    modelTopologyType: "JSON",
+    modelTopologyBytes: JSON.stringify(a.modelTopology).length,
+    weightSpecsBytes: JSON.stringify(a.weightSpecs).length,
+    weightDataBytes: a.weightData.byteLength,
+  };
+}
+
+const g = globalThis as unknown as { localStorage?: Storage; indexedDB?: IDBFactory; document?: Document };
+
+function idb<T>(f: (store: IDBObjectStore) => IDBRequest<T>, mode: IDBTransactionMode): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const open = g.indexedDB!.open("myelin", 1);
+    open.onupgradeneeded = () => open.result.createObjectStore("models");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction("models", mode);
+      const req = f(tx.objectStore("models"));
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+      tx.oncomplete = () => open.result.close();
+    };
+  });
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+function fromBase64(s: string): Uint8Array {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+export async function saveArtifacts(a: ModelArtifacts, target: unknown): Promise<SaveResult> {
+  if (target !== null && typeof target === "object" && typeof (target as IOHandler).save === "function") {
+    await (target as IOHandler).save!(a);
+    return { modelArtifactsInfo: info(a) };
+  }
+  if (typeof target !== "string" || target === "") throw new ValueError(`save(target) must be ${SCHEMES}; received ${describe(target)}`);
+  if (target === "memory" || target === "memory://") return { modelArtifactsInfo: info(a), artifacts: a, bytes: toBytes(a) };
+  if (target.startsWith("localstorage://")) {
+    if (!g.localStorage) throw new ValueError(`save("${target}"): localStorage is not available in this runtime`);
+    const key = target.slice("localstorage://".length);
+    g.localStorage.setItem(`myelin/${key}/model.json`, JSON.stringify(modelJson(a, "weights.bin")));
+    g.localStorage.setItem(`myelin/${key}/weights.bin`, toBase64(new Uint8Array(a.weightData)));
+    return { modelArtifactsInfo: info(a) };
+  }
+  if (target.startsWith("indexeddb://")) {
+    if (!g.indexedDB) throw new ValueError(`save("${target}"): IndexedDB is not available in this runtime`);
+    await idb((s) => s.put({ json: JSON.stringify(modelJson(a, "weights.bin")), weights: a.weightData }, target.slice("indexeddb://".length)), "readwrite");
+    return { modelArtifactsInfo: info(a) };
+  }
+  if (target.startsWith("downloads://")) {
+    const doc = g.document;
+    if (!doc) throw new ValueError(`save("${target}"): downloads need a page (document)`);
+    const name = target.slice("downloads://".length) || "model";
+    const json = JSON.stringify(modelJson(a, `${name}.weights.bin`));
+    for (const [file, blob] of [[`${name}.json`, new Blob([json], { type: "application/json" })], [`${name}.weights.bin`, new Blob([a.weightData], { type: "application/octet-stream" })]] as const) {
+      const link = doc.createElement("a");
+      link.download = file;
+      link.href = URL.createObjectURL(blob);
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+    }
+    return { modelArtifactsInfo: info(a) };
+  }
+  const url = fileUrl(target);
+  const fs = nodeFs();
+  if (url && fs) {
+    fs.mkdirSync(url, { recursive: true });
+    const dir = url.href.endsWith("/") ? url : new URL(url.href + "/");
+    fs.writeFileSync(new URL("model.json", dir), JSON.stringify(modelJson(a, "weights.bin")));
+    fs.writeFileSync(new URL("weights.bin", dir), new Uint8Array(a.weightData));
+    return { modelArtifactsInfo: info(a) };
+  }
+  throw new ValueError(`save(target) must be ${SCHEMES}; received ${describe(target)}`);
+}
+
+export async function loadArtifacts(source: unknown): Promise<ModelArtifacts> {
+  if (source instanceof Uint8Array) return fromBytes(source);
+  if (source instanceof ArrayBuffer) return fromBytes(new Uint8Array(source));
+  if (source !== null && typeof source === "object") {
+    if (typeof (source as IOHandler).load === "function") return (source as IOHandler).load!();
+    if ("modelTopology" in source) {
+      const a = source as ModelArtifacts & { weightData: ArrayBuffer | ArrayBufferView };
+      const wd = a.weightData;
+      const weightData = ArrayBuffer.isView(wd) ? wd.buffer.slice(wd.byteOffset, wd.byteOffset + wd.byteLength) : wd;
+      return { ...a, weightData: weightData as ArrayBuffer };
+    }
+  }
+  if (typeof source !== "string" || source === "") throw new ValueError(`loadLayersModel(source) must be a path or file://, http(s)://, localstorage://, indexeddb:// URL, artifacts or bytes; received ${describe(source)}`);
+  if (source.startsWith("localstorage://")) {
+    const key = source.slice("localstorage://".length);
+    const json = g.localStorage?.getItem(`myelin/${key}/model.json`);
+    const w = g.localStorage?.getItem(`myelin/${key}/weights.bin`);
+    if (json == null || w == null) throw new ValueError(`loadLayersModel("${source}"): no model saved under that name in localStorage`);
+    return artifactsOf(parseModelJson(json, source), [fromBase64(w).buffer as ArrayBuffer]);
+  }
+  if (source.startsWith("indexeddb://")) {
+    if (!g.indexedDB) throw new ValueError(`loadLayersModel("${source}"): IndexedDB is not available in this runtime`);
+    const rec = await idb((s) => s.get(source.slice("indexeddb://".length)) as IDBRequest<{ json: string; weights: ArrayBuffer } | undefined>, "readonly");
+    if (!rec) throw new ValueError(`loadLayersModel("${source}"): no model saved under that name in IndexedDB`);
+    return artifactsOf(parseModelJson(rec.json, source), [rec.weights]);
+  }
+  if (/^https?:\/\//.test(source)) {
+    const res = await fetch(source);
+    if (!res.ok) throw new ValueError(`loadLayersModel("${source}"): fetch answered ${res.status}`);
+    const m = parseModelJson(await res.text(), source);
+    const shards = await Promise.all(m.weightsManifest.flatMap((gr) => gr.paths).map(async (p) => {
+      const r = await fetch(new URL(p, source));
+      if (!r.ok) throw new ValueError(`loadLayersModel("${source}"): weight file ${p} answered ${r.status}`);
+      return r.arrayBuffer();
+    }));
+    return artifactsOf(m, shards);
+  }
+  const url = fileUrl(source);
+  const fs = nodeFs();
+  if (url && fs) {
+    const jsonUrl = url.pathname.endsWith(".json") ? url : new URL((url.href.endsWith("/") ? url.href : url.href + "/") + "model.json");
+    let text: string;
+    try {
+      text = fs.readFileSync(jsonUrl, "utf8");
+    } catch {
+      throw new ValueError(`loadLayersModel("${source}"): no model.json at ${jsonUrl.pathname}`);
+    }
+    const m = parseModelJson(text, source);
+    const shards = m.weightsManifest.flatMap((gr) => gr.paths).map((p) => {
+      try {
+        const b = fs.readFileSync(new URL(p, jsonUrl));
+        return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+      } catch {
+        throw new ValueError(`loadLayersModel("${source}"): weight file ${p} is missing beside model.json`);
+      }
+    });
+    return artifactsOf(m, shards);
+  }
+  throw new ValueError(`loadLayersModel(source): ${describe(source)} is not a source this runtime can read`);
+}
