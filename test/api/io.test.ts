@@ -119,7 +119,7 @@ async function serve(files: Record<string, Uint8Array>): Promise<{ url: string; 
   const real = globalThis.fetch;
   globalThis.fetch = (async (u: string | URL) => {
     const f = files[new URL(String(u)).pathname];
-    return new Response(f ?? null, { status: f ? 200 : 404 });
+    return new Response(f ? (f.slice().buffer as ArrayBuffer) : null, { status: f ? 200 : 404 });
   }) as typeof fetch;
   return { url: "http://models.test", close: () => (globalThis.fetch = real) };
 }
@@ -175,5 +175,32 @@ describe("unsupported and broken files", () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe.skipIf(isNode)("browser storage (Chromium)", () => {
+  it("round-trips through localstorage:// and indexeddb://", async () => {
+    const m = model(9);
+    for (const target of ["localstorage://my-model", "indexeddb://my-model"]) {
+      await m.save(target);
+      const back = await loadLayersModel(target);
+      expect(bits(back)).toEqual(bits(m));
+    }
+    await expect(loadLayersModel("indexeddb://no-such-model")).rejects.toThrow(/no model saved under that name in IndexedDB/);
+    await expect(loadLayersModel("localstorage://no-such-model")).rejects.toThrow(/no model saved under that name in localStorage/);
+  });
+
+  it("downloads:// offers model.json and the weights as two downloads", async () => {
+    const clicked: { download: string; size: number }[] = [];
+    const original = HTMLAnchorElement.prototype.click;
+    HTMLAnchorElement.prototype.click = function (this: HTMLAnchorElement) {
+      clicked.push({ download: this.download, size: 0 });
+    };
+    try {
+      await model().save("downloads://my-model");
+    } finally {
+      HTMLAnchorElement.prototype.click = original;
+    }
+    expect(clicked.map((c) => c.download)).toEqual(["my-model.json", "my-model.weights.bin"]);
   });
 });

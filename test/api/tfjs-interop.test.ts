@@ -1,0 +1,65 @@
+// Models move between myelin and the real TF.js 4.22 (Node, cpu backend) in the layers format, both
+// ways, predicting the same within 1e-5; and a model.json in tfjs-converter's older Keras form
+// (test/fixtures/keras-converter, made by make_keras_fixture.mjs with TF.js) loads and predicts as
+// TF.js predicts it.
+import { describe, expect, it } from "vitest";
+import { layers, loadLayersModel, optimizers, sequential, setSeed, type ModelArtifacts } from "../../src/index.js";
+import { isNode, projectUrl, readJson } from "../helpers/files.js";
+import { expectClose, rng } from "../helpers/check.js";
+
+const X = (() => {
+  const r = rng(3);
+  return Array.from({ length: 16 }, () => [r(), r() * 2 - 1, r(), r() * 3]);
+})();
+
+describe.skipIf(!isNode)("TF.js interop", async () => {
+  const tf = isNode ? await import("@tensorflow/tfjs") : (undefined as never);
+  if (isNode) await tf.setBackend("cpu");
+
+  it("a Sequential model built, trained and saved by TF.js loads in myelin and predicts the same", async () => {
+    const m = tf.sequential({ layers: [
+      tf.layers.dense({ units: 9, activation: "relu", inputShape: [4] }),
+      tf.layers.dense({ units: 8, activation: "tanh" }),
+      tf.layers.dropout({ rate: 0.3 }),
+      tf.layers.dense({ units: 7, activation: "sigmoid" }),
+      tf.layers.leakyReLU({ alpha: 0.2 }),
+      tf.layers.dense({ units: 6, activation: "linear" }),
+      tf.layers.activation({ activation: "tanh" }),
+      tf.layers.dense({ units: 3, activation: "softmax" }),
+    ] });
+    m.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });
+    const y = tf.oneHot(tf.tensor1d(X.map((v) => (v[0] > 0.5 ? 0 : v[1] > 0 ? 1 : 2)), "int32"), 3);
+    await m.fit(tf.tensor2d(X), y, { epochs: 5, verbose: 0 });
+    let art: ModelArtifacts | undefined;
+    await m.save(tf.io.withSaveHandler(async (a) => { art = a as unknown as ModelArtifacts; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } }; }));
+    const ours = await loadLayersModel(art!);
+    const want = (m.predict(tf.tensor2d(X)) as import("@tensorflow/tfjs").Tensor).dataSync();
+    expectClose(ours.predict(X).data, want, 1e-5, "TF.js model predicted by myelin");
+  });
+
+  it("a myelin model saved loads in TF.js (tf.loadLayersModel) and predicts the same", async () => {
+    setSeed(4);
+    const m = sequential({ layers: [
+      layers.dense({ units: 9, activation: "relu", inputShape: [4], kernelRegularizer: "l2" }),
+      layers.dropout({ rate: 0.2 }),
+      layers.dense({ units: 8, activation: "sigmoid", kernelInitializer: "heUniform" }),
+      layers.leakyReLU({ alpha: 0.1 }),
+      layers.dense({ units: 6, activation: "tanh" }),
+      layers.activation({ activation: "linear" }),
+      layers.dense({ units: 3, activation: "softmax" }),
+    ] });
+    m.compile({ optimizer: optimizers.adam({ learningRate: 0.01 }), loss: "sparseCategoricalCrossentropy" });
+    await m.fit(X, X.map((v) => (v[0] > 0.5 ? 0 : v[1] > 0 ? 1 : 2)), { epochs: 5, verbose: 0 });
+    const { artifacts } = await m.save("memory");
+    const theirs = await tf.loadLayersModel(tf.io.fromMemory(artifacts as never));
+    const got = (theirs.predict(tf.tensor2d(X)) as import("@tensorflow/tfjs").Tensor).dataSync();
+    expectClose(got, m.predict(X).data, 1e-5, "myelin model predicted by TF.js");
+  });
+
+  it("loads tfjs-converter's older Keras form (model_config, bare layer list, VarianceScaling) as TF.js does", async () => {
+    const exp = await readJson<{ inputs: number[][]; outputs: number[] }>(projectUrl("test/fixtures/keras-converter/expected.json"));
+    const m = await loadLayersModel(new URL("model.json", projectUrl("test/fixtures/keras-converter/")).href);
+    expect(m.layers.map((l) => l.name)).toEqual(["dense_1", "dense_2", "dropout_1", "dense_3"]);
+    expectClose(m.predict(exp.inputs).data, exp.outputs, 1e-5, "Keras-converter fixture");
+  });
+});
