@@ -99,8 +99,8 @@ describe("the packed package", () => {
   }, 120_000);
 
   it("runs in Cloudflare's workerd, bundled through the workerd condition, with the same weights", async () => {
-    writeFileSync(join(app, "worker.mjs"), `import * as m from "myelin"; import { seededRun } from "./seeded.mjs";
-      export default { async fetch() { return Response.json(await seededRun(m)); } };`);
+    writeFileSync(join(app, "worker.mjs"), `import * as m from "myelin"; import { seededRun, saveLoadCheck } from "./seeded.mjs";
+      export default { async fetch() { return Response.json({ ...(await seededRun(m)), savedToBytes: await saveLoadCheck(m) }); } };`);
     run(bin("esbuild"), ["worker.mjs", "--bundle", "--format=esm", "--platform=neutral", "--conditions=workerd,worker", "--external:*.wasm", "--outfile=wk/worker.js"], app);
     const bundle = readFileSync(join(app, "wk/worker.js"), "utf8");
     const spec = /from\s+"([^"]+\.wasm)"/.exec(bundle)![1];
@@ -128,6 +128,7 @@ const w :Workerd.Worker = (
       if (!body) throw new Error(`workerd did not answer; its log:\n${log}`);
       expect(body.hash).toBe(expected.hash);
       expect(body.predictions).toEqual(expected.predictions);
+      expect((body as { savedToBytes?: boolean }).savedToBytes).toBe(true); // the KV/R2 form: save("memory").bytes
     } finally {
       proc.kill();
     }
@@ -136,9 +137,12 @@ const w :Workerd.Worker = (
   it.each(["deno", "bun"])("runs in %s with the same weights", (rt) => {
     cpSync(join(root, "test/runtimes/run.mjs"), join(app, "run-pkg.mjs"));
     writeFileSync(join(app, "run-pkg.mjs"), readFileSync(join(app, "run-pkg.mjs"), "utf8").replace("../../dist/index.js", "myelin"));
-    const args = rt === "deno" ? ["run", "--allow-read", "--allow-env", "run-pkg.mjs"] : ["run-pkg.mjs"];
+    const save = `save=${join(app, `saved-${rt}`)}`;
+    const args = rt === "deno" ? ["run", "--allow-read", "--allow-write", "--allow-env", "run-pkg.mjs", save] : ["run-pkg.mjs", save];
     const r = JSON.parse(run(bin(rt), args, app).trim().split("\n").at(-1)!);
     expect(r.hash).toBe(expected.hash);
     expect(r.predictions).toEqual(expected.predictions);
+    expect(r.savedToFiles).toBe(true); // model.json + weights.bin in a directory, loaded back
+    expect(r.savedToBytes).toBe(true);
   }, 60_000);
 });

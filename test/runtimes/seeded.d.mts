@@ -3,3 +3,4 @@ export interface SeededResult { build: string; hash: string; loss: number[]; acc
 export function data(n?: number): { x: { data: Float32Array; shape: [number, number] }; y: Int32Array };
 export function fnv1a(arrays: ArrayBufferView[]): string;
 export function seededRun(m: unknown): Promise<SeededResult>;
+export function saveLoadCheck(m: unknown, target?: string): Promise<boolean>;

@@ -49,3 +49,27 @@ export async function seededRun(m) {
   const p = model.predict({ data: x.data.subarray(0, 4 * 8), shape: [4, 8] });
   return { build: m.activeBuild(), hash: fnv1a(weights), loss: h.history.loss, acc: h.history.acc, predictions: Array.from(p.data) };
 }
+
+/**
+ * Save and load in this runtime: to `target` when given (a directory path or a browser storage URL),
+ * else to memory as one byte string (the form for Workers KV/R2); then load it back. Returns whether
+ * weights and predictions came back bit for bit.
+ */
+export async function saveLoadCheck(m, target) {
+  m.setSeed(5);
+  const { x, y } = data(64);
+  const model = m.sequential({ layers: [m.layers.dense({ units: 6, activation: "relu", inputShape: [8] }), m.layers.dense({ units: 3, activation: "softmax" })] });
+  model.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy" });
+  await model.fit(x, y, { epochs: 1, verbose: 0 });
+  let back;
+  if (target) {
+    await model.save(target);
+    back = await m.loadLayersModel(target);
+  } else {
+    const { bytes } = await model.save("memory");
+    back = await m.loadLayersModel(bytes);
+  }
+  const same = (a, b) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+  const w0 = model.getWeights(), w1 = back.getWeights();
+  return w0.every((w, i) => same(Array.from(w.data), Array.from(w1[i].data))) && same(Array.from(model.predict(x).data), Array.from(back.predict(x).data));
+}
