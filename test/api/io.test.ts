@@ -87,6 +87,11 @@ describe("save and load", () => {
     expect(json.format).toBe("layers-model");
     expect(json.weightsManifest[0].paths).toEqual(["weights.bin"]);
     for (const src of [dir, `file://${dir}/model.json`]) expect(bits(await loadLayersModel(src))).toEqual(bits(m));
+    // Missing files: no model.json, and a model.json whose weights file is gone.
+    await expect(loadLayersModel(join(dir, "nothing-here"))).rejects.toThrow(/no model.json at .*nothing-here\/model.json/);
+    const { rmSync } = await import("node:fs");
+    rmSync(join(dir, "weights.bin"));
+    await expect(loadLayersModel(dir)).rejects.toThrow(/weight file weights.bin is missing beside model.json/);
   });
 
   it("joins sharded weight files in manifest order", async () => {

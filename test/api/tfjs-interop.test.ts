@@ -54,6 +54,28 @@ describe.skipIf(!isNode)("TF.js interop", async () => {
     const theirs = await tf.loadLayersModel(tf.io.fromMemory(artifacts as never));
     const got = (theirs.predict(tf.tensor2d(X)) as import("@tensorflow/tfjs").Tensor).dataSync();
     expectClose(got, m.predict(X).data, 1e-5, "myelin model predicted by TF.js");
+    // And from the files myelin writes, served over http to TF.js's own http loader.
+    const { mkdtempSync, readFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { createServer } = await import("node:http");
+    const dir = mkdtempSync(join(tmpdir(), "myelin-tfjs-"));
+    await m.save(dir);
+    const server = createServer((req, res) => {
+      try {
+        const body = readFileSync(join(dir, new URL(req.url ?? "/", "http://x").pathname.slice(1)));
+        res.writeHead(200).end(body);
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const fromHttp = await tf.loadLayersModel(`http://127.0.0.1:${(server.address() as { port: number }).port}/model.json`);
+      expectClose((fromHttp.predict(tf.tensor2d(X)) as import("@tensorflow/tfjs").Tensor).dataSync(), m.predict(X).data, 1e-5, "myelin files loaded by TF.js over http");
+    } finally {
+      server.close();
+    }
   });
 
   it("loads tfjs-converter's older Keras form (model_config, bare layer list, VarianceScaling) as TF.js does", async () => {
