@@ -70,6 +70,8 @@ export function loss_bce_logits(z: usize, y: usize, prob: usize, grad: usize, ro
 function cce_row(pr: usize, yr: usize, label: i32, gr: usize, cols: i32, inv: f32): f64 {
   let s: f32 = 0;
   for (let j = 0; j < cols; j++) s += load<f32>(at(pr, j));
+  // An all-zero row (Keras gives NaN): every q clamps to eps, a finite loss and a zero gradient.
+  s = s > 0 ? s : EPS;
   let loss: f64 = 0;
   let gq: f32 = 0;
   for (let j = 0; j < cols; j++) {

@@ -113,6 +113,17 @@ describe.each(BUILDS)("losses (%s build)", (build) => {
     expect(Array.from(saturated.prob)).toEqual([1, 0, 0, 1]);
   });
 
+  it("categorical cross-entropy of an all-zero probability row is finite with zero gradient (no NaN)", async () => {
+    const s = new Scratch(await loadEngine(build));
+    const d: Data = { x: Float32Array.from([0, 0, 0, 0.2, 0.5, 0.3]), y: Float32Array.from([1, 0, 0, 0, 1, 0]), labels: Int32Array.from([0, 1]) };
+    for (const kind of ["cce", "sparseCce"] as Kind[]) {
+      const got = kernel(s, kind, d, 2, 3);
+      expect(Number.isFinite(got.loss)).toBe(true);
+      expect(Array.from(got.grad!.subarray(0, 3))).toEqual([0, 0, 0]);
+      expect(got.loss).toBeCloseTo(cce(d.x, d.y, 2, 3).loss, 6);
+    }
+  });
+
   it("a label outside [0, classes) gives NaN loss and zero gradient, never an out-of-bounds read", async () => {
     const s = new Scratch(await loadEngine(build));
     for (const kind of ["sparseCce", "sparseSoftmaxCce"] as Kind[]) {

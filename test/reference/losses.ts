@@ -42,6 +42,7 @@ export function cce(p: ArrayLike<number>, y: ArrayLike<number>, rows: number, co
   for (let r = 0; r < rows; r++) {
     let S = 0;
     for (let j = 0; j < cols; j++) S += p[r * cols + j];
+    if (!(S > 0)) S = LO; // an all-zero row: every q clamps, finite loss, zero gradient
     let gq = 0;
     const g = new Float64Array(cols), q = new Float64Array(cols);
     for (let j = 0; j < cols; j++) {
