@@ -10,6 +10,7 @@ import { join, normalize } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright";
 import puppeteer, { type Browser as PBrowser } from "puppeteer-core";
+import { CHROMIUM, FIREFOX, haveChromium, haveFirefox } from "../helpers/browsers.js";
 
 const root = new URL("../../", import.meta.url).pathname;
 const CSP = "script-src 'self' 'wasm-unsafe-eval'";
@@ -60,11 +61,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  browser = await chromium.launch({
-    executablePath: process.env.MYELIN_CHROMIUM ?? "/usr/bin/chromium",
+  if (haveChromium) browser = await chromium.launch({
+    executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
-  firefox = await puppeteer.launch({ browser: "firefox", executablePath: process.env.MYELIN_FIREFOX ?? "/usr/bin/firefox-esr", headless: true, protocol: "webDriverBiDi" });
+  if (haveFirefox) firefox = await puppeteer.launch({ browser: "firefox", executablePath: FIREFOX, headless: true, protocol: "webDriverBiDi" });
 }, 60_000);
 
 afterAll(async () => {
@@ -73,7 +74,7 @@ afterAll(async () => {
   server?.close();
 });
 
-describe("Chromium under a strict Content-Security-Policy", () => {
+describe.skipIf(!haveChromium)("Chromium under a strict Content-Security-Policy", () => {
   it.each(["/page.html", "/worker.html"])("%s trains the seeded model to the golden weights", async (page) => {
     const p = await browser.newPage();
     const problems: string[] = [];
@@ -92,7 +93,7 @@ describe("Chromium under a strict Content-Security-Policy", () => {
   }, 90_000);
 });
 
-describe("Firefox ESR under a strict Content-Security-Policy", () => {
+describe.skipIf(!haveFirefox)("Firefox ESR under a strict Content-Security-Policy", () => {
   it.each(["/page.html", "/worker.html"])("%s trains the seeded model to the golden weights", async (page) => {
     const p = await firefox.newPage();
     await p.goto(base + page);

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { createServer } from "node:http";
 import { chromium } from "playwright";
+import { CHROMIUM, haveChromium } from "../helpers/browsers.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as myelin from "../../src/index.js";
 import { seededRun } from "./seeded.mjs";
@@ -62,7 +63,7 @@ describe("the packed package", () => {
     expect(jsGz + wasmGz).toBeLessThan(60 * 1024);
   });
 
-  it("bundles with Vite (browser condition, wasm emitted as an asset); the built page trains in Chromium to the same weights", async () => {
+  it.skipIf(!haveChromium)("bundles with Vite (browser condition, wasm emitted as an asset); the built page trains in Chromium to the same weights", async () => {
     const web = join(app, "web");
     cpSync(join(app, "seeded.mjs"), join(web, "seeded.mjs"));
     writeFileSync(join(web, "index.html"), `<!doctype html><meta charset="utf-8"><script type="module" src="./main.js"></script>`);
@@ -84,7 +85,7 @@ describe("the packed package", () => {
       res.writeHead(200, { "content-type": TYPES[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream" }).end(body);
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const browser = await chromium.launch({ executablePath: process.env.MYELIN_CHROMIUM ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] });
     try {
       const page = await browser.newPage();
       await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
