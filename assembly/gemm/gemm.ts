@@ -65,6 +65,31 @@ const PACK_A_MIN_N = 3 * NR;
   v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
 }
 
+// The 4x4 variant for a last panel of at most 4 columns (it reads the first half of the 8-wide packed
+// panel): half the work of running the 4x8 tile on zero padding, in the same order of additions.
+// @ts-ignore: decorator
+@inline function ukernel_4x4_simd(
+  kc: i32, a0: usize, a1: usize, a2: usize, a3: usize, aks: usize,
+  b: usize, c: usize, ldc: usize, loadC: bool,
+): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  if (loadC) {
+    c0 = v128.load(c); c1 = v128.load(c + ldc); c2 = v128.load(c + 2 * ldc); c3 = v128.load(c + 3 * ldc);
+  }
+  let ao: usize = 0;
+  const bEnd = b + (<usize>kc << 5);
+  while (b < bEnd) {
+    const b0 = v128.load(b);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a0 + ao), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a1 + ao), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a2 + ao), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a3 + ao), b0));
+    ao += aks;
+    b += 32;
+  }
+  v128.store(c, c0); v128.store(c + ldc, c1); v128.store(c + 2 * ldc, c2); v128.store(c + 3 * ldc, c3);
+}
+
 // Packs B[pc .. pc+kc, 0 .. n] into panels of NR columns: panel p holds kc rows of 8 floats, zero-padded.
 // B[k][j] is at b + 4 (k ldb + j), or with bT at b + 4 (j ldb + k).
 function pack_b_simd(b: usize, bT: bool, ldb: usize, pc: i32, kc: i32, n: i32, dst: usize): void {
@@ -223,7 +248,8 @@ function gemm_4x8_simd(
             const a1 = ap + <usize>min(1, mr - 1) * pars;
             const a2 = ap + <usize>min(2, mr - 1) * pars;
             const a3 = ap + <usize>min(3, mr - 1) * pars;
-            ukernel_4x8_simd(kc, ap, a1, a2, a3, paks, panel, tile, NR << 2, loadC);
+            if (nr <= 4) ukernel_4x4_simd(kc, ap, a1, a2, a3, paks, panel, tile, NR << 2, loadC);
+            else ukernel_4x8_simd(kc, ap, a1, a2, a3, paks, panel, tile, NR << 2, loadC);
             if (last) epilogue(tile, NR << 2, mr, nr, bias ? bias + (<usize>jr << 2) : 0, act, alpha);
             for (let r = 0; r < mr; r++) {
               for (let j = 0; j < nr; j++) {
