@@ -3,6 +3,7 @@
 import type { Engine } from "./engine.js";
 
 const PAGE = 65536;
+const MAX_BYTES = 65536 * PAGE; // wasm32's limit; engines may refuse earlier
 
 export class Arena {
   private top: number;
@@ -17,7 +18,18 @@ export class Arena {
     const ptr = this.top;
     const end = align16(ptr + Math.max(bytes, 16)); // every buffer gets its own 16 bytes, even when empty
     const memory = this.engine.memory;
-    if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
+    if (end > memory.buffer.byteLength) {
+      try {
+        if (end > MAX_BYTES) throw new RangeError("beyond the 4 GiB of a 32-bit wasm memory");
+        memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
+      } catch (e) {
+        const mib = (b: number) => (b / 2 ** 20).toFixed(1);
+        throw new RangeError(
+          `myelin needs ${mib(end)} MiB of wasm memory for this model's weights and batch buffers, and the runtime ` +
+            `refused to grow it past ${mib(memory.buffer.byteLength)} MiB (${(e as Error).message}); use a smaller batchSize or model`,
+        );
+      }
+    }
     this.top = end;
     return ptr;
   }
@@ -44,6 +56,7 @@ export class Arena {
   }
 }
 
+// Arithmetic, not bitwise: offsets reach past 2^31 in a large memory.
 function align16(n: number): number {
-  return (n + 15) & ~15;
+  return Math.ceil(n / 16) * 16;
 }

@@ -138,6 +138,7 @@ export class Runner {
   /** Plans every per-batch buffer for batches of up to `rows` samples. */
   plan(rows: number): void {
     if (rows <= this.cap) return;
+    this.cap = 0; // a plan that fails half-way (memory refused) must not be mistaken for a smaller one
     this.arena.release(this.slotMark);
     const alloc = (floats: number) => this.arena.alloc(floats * 4);
     const dims = this.layers.map((l) => l.outputDim);
@@ -183,7 +184,7 @@ export class Runner {
     const d = x.shape[1];
     const views = rowViews(x);
     const dst = this.f32;
-    let o = this.x >> 2;
+    let o = this.x >>> 2;
     for (let r = 0; r < rows; r++) {
       dst.set(views[order ? order[start + r] : start + r], o);
       o += d;
@@ -194,17 +195,17 @@ export class Runner {
     const f = this.f32;
     if (y.kind === "ids") {
       const ids = this.i32;
-      const base = this.yIds >> 2;
+      const base = this.yIds >>> 2;
       for (let r = 0; r < rows; r++) ids[base + r] = y.data[order ? order[start + r] : start + r];
       if (oneHot) {
         const c = this.outputDim;
-        const o = this.yDense >> 2;
+        const o = this.yDense >>> 2;
         f.fill(0, o, o + rows * c);
         for (let r = 0; r < rows; r++) f[o + r * c + ids[base + r]] = 1;
       }
     } else {
       const c = y.cols;
-      let o = this.yDense >> 2;
+      let o = this.yDense >>> 2;
       for (let r = 0; r < rows; r++) {
         let s = (order ? order[start + r] : start + r) * c;
         for (let j = 0; j < c; j++) f[o++] = y.data[s++];
@@ -302,7 +303,7 @@ export class Runner {
   /** A JS-owned copy of the last forward's outputs for `rows` rows, written into `dst` at `offset`. */
   copyOutputs(dst: Float32Array, offset: number, rows: number): void {
     this.refreshViews();
-    const p = this.layers[this.layers.length - 1].output >> 2;
+    const p = this.layers[this.layers.length - 1].output >>> 2;
     dst.set(this.f32.subarray(p, p + rows * this.outputDim), offset);
   }
 
@@ -310,20 +311,20 @@ export class Runner {
   readParam(p: Param, dst?: Float32Array): Float32Array {
     this.refreshViews();
     const out = dst ?? new Float32Array(p.size);
-    out.set(this.f32.subarray(p.value >> 2, (p.value >> 2) + p.size));
+    out.set(this.f32.subarray(p.value >>> 2, (p.value >>> 2) + p.size));
     return out;
   }
 
   writeParam(p: Param, src: ArrayLike<number>): void {
     this.refreshViews();
-    this.f32.set(src, p.value >> 2);
+    this.f32.set(src, p.value >>> 2);
   }
 
   /** Fills an i32 index buffer 0..n-1 and shuffles it with the model's PRNG (for an epoch). */
   shuffle(order: Int32Array, ptr: number): void {
     this.refreshViews();
     const n = order.length;
-    const base = ptr >> 2;
+    const base = ptr >>> 2;
     for (let i = 0; i < n; i++) this.i32[base + i] = order[i];
     this.k.pcg_shuffle(this.shuffleState, ptr, n);
     this.refreshViews();

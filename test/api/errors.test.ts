@@ -74,6 +74,17 @@ describe("errors", () => {
     expect(h.epoch.length).toBe(20);
   });
 
+  it("a batch too large for wasm memory is a clear error, and the model still works at a smaller batch", () => {
+    setSeed(1);
+    const m = sequential({ layers: [layers.dense({ units: 65536, inputShape: [1] })] });
+    const before = m.getWeights().map((w) => Array.from(w.data.subarray(0, 8)));
+    // 20,000 rows x 65,536 outputs is 5 GiB of activations: more than a 32-bit wasm memory holds.
+    const big = { data: new Float32Array(20_000), shape: [20_000, 1] as [number, number] };
+    expect(() => m.predict(big, { batchSize: 20_000 })).toThrow(/myelin needs .* MiB of wasm memory .* refused to grow it past/);
+    expect(m.getWeights().map((w) => Array.from(w.data.subarray(0, 8)))).toEqual(before);
+    expect(m.predict({ data: new Float32Array(2), shape: [2, 1] }).shape).toEqual([2, 65536]);
+  });
+
   it("predict and setWeights check their input; a disposed model says so", () => {
     const m = model();
     expect(() => m.predict([[1, 2]])).toThrow(/predict\(x\) columns must be 3/);
