@@ -50,6 +50,8 @@ export abstract class Layer {
   output = 0;
   /** When the loss is fused with this last layer's activation, training runs the layer without it. */
   deferActivation = false;
+  /** The model this layer belongs to: its buffers live in that model's memory, so it cannot be shared. */
+  owner: object | undefined;
   readonly params: Param[] = [];
 
   protected constructor(prefix: string, args: { name?: string; inputShape?: number[]; inputDim?: number }) {

@@ -48,6 +48,8 @@ export class Sequential {
       throw invalid(`the first layer (${layer.name}) inputShape`, undefined, "given, e.g. layers.dense({ units: 10, inputShape: [784] })");
     }
     if (this.layers.includes(layer)) throw invalid("model.add(layer)", layer.name, "a layer not already in the model");
+    if (layer.owner && layer.owner !== this) throw invalid("model.add(layer)", layer.name, "a layer of no other model (its weights live in that model's memory); make a new one");
+    layer.owner = this;
     this.layers.push(layer);
   }
 

@@ -58,6 +58,12 @@ describe("errors", () => {
     expect(() => sequential({ layers: [layers.dense({ units: 3 })] })).toThrow(/first layer \(dense_\d+\) inputShape must be given/);
   });
 
+  it("a layer cannot be shared by two models", () => {
+    const d = layers.dense({ units: 2, inputShape: [3] });
+    sequential({ layers: [d] });
+    expect(() => sequential({ layers: [d] })).toThrow(/model.add\(layer\) must be a layer of no other model .*; received "dense_\d+"/);
+  });
+
   it("fit, evaluate and trainOnBatch before compile say so", async () => {
     const m = sequential({ layers: [layers.dense({ units: 2, inputShape: [3] })] });
     await expect(m.fit(X, [[0, 1], [1, 0]])).rejects.toThrow(/fit\(\) needs a compiled model: call model.compile/);
