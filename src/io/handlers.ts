@@ -1,6 +1,6 @@
 // Where models are saved to and loaded from: files (Node, Deno, Bun), http(s) (load, through fetch),
-// localstorage://, indexeddb://, downloads:// (browsers), TF.js-style IO handler objects, and memory:
-// the artifacts object or one self-contained byte string (for Workers KV/R2).
+// localstorage://, indexeddb:// (in TF.js's own layouts), downloads:// (browsers), TF.js-style IO handler
+// objects, and memory: the artifacts object or one self-contained byte string (for Workers KV/R2).
 import { ValueError, describe } from "../errors.js";
 import type { ModelArtifacts, WeightSpec } from "./artifacts.js";
 
@@ -130,20 +130,55 @@ function info(a: ModelArtifacts): SaveResult["modelArtifactsInfo"] {
 
 const g = globalThis as unknown as { localStorage?: Storage; indexedDB?: IDBFactory; document?: Document };
 
-function idb<T>(f: (store: IDBObjectStore) => IDBRequest<T>, mode: IDBTransactionMode): Promise<T> {
+// Browser storage in TF.js's own layouts, so that models saved by TF.js in a page load in myelin and
+// the other way round: IndexedDB database "tensorflowjs" (stores models_store and model_info_store,
+// keyPath modelPath), and localStorage keys tensorflowjs_models/<path>/{info, model_topology,
+// weight_specs, weight_data (base64), model_metadata}.
+function idbOpen(): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
-    const open = g.indexedDB!.open("myelin", 1);
-    open.onupgradeneeded = () => open.result.createObjectStore("models");
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const tx = open.result.transaction("models", mode);
-      const req = f(tx.objectStore("models"));
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-      tx.oncomplete = () => open.result.close();
+    const open = g.indexedDB!.open("tensorflowjs", 1);
+    open.onupgradeneeded = () => {
+      open.result.createObjectStore("models_store", { keyPath: "modelPath" });
+      open.result.createObjectStore("model_info_store", { keyPath: "modelPath" });
     };
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => resolve(open.result);
   });
 }
+
+function idbRequest<T>(db: IDBDatabase, store: string, mode: IDBTransactionMode, f: (s: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(store, mode);
+    const req = f(tx.objectStore(store));
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function idbSave(path: string, a: ModelArtifacts): Promise<void> {
+  const db = await idbOpen();
+  try {
+    const modelArtifactsInfo = info(a);
+    await idbRequest(db, "model_info_store", "readwrite", (st) => st.put({ modelPath: path, modelArtifactsInfo }));
+    const { modelTopology, weightSpecs, weightData, format, generatedBy, convertedBy, trainingConfig } = a;
+    const modelArtifacts = { modelTopology, weightSpecs, weightData, format, generatedBy, convertedBy, ...(trainingConfig ? { trainingConfig } : {}) };
+    await idbRequest(db, "models_store", "readwrite", (st) => st.put({ modelPath: path, modelArtifacts, modelArtifactsInfo }));
+  } finally {
+    db.close();
+  }
+}
+
+async function idbLoad(path: string): Promise<ModelArtifacts | undefined> {
+  const db = await idbOpen();
+  try {
+    const rec = await idbRequest(db, "models_store", "readonly", (st) => st.get(path) as IDBRequest<{ modelArtifacts: ModelArtifacts } | undefined>);
+    return rec?.modelArtifacts;
+  } finally {
+    db.close();
+  }
+}
+
+const lsKey = (path: string, suffix: string) => `tensorflowjs_models/${path}/${suffix}`;
 
 function toBase64(bytes: Uint8Array): string {
   let s = "";
@@ -167,14 +202,18 @@ export async function saveArtifacts(a: ModelArtifacts, target: unknown): Promise
   if (target === "memory" || target === "memory://") return { modelArtifactsInfo: info(a), artifacts: a, bytes: toBytes(a) };
   if (target.startsWith("localstorage://")) {
     if (!g.localStorage) throw new ValueError(`save("${target}"): localStorage is not available in this runtime`);
-    const key = target.slice("localstorage://".length);
-    g.localStorage.setItem(`myelin/${key}/model.json`, JSON.stringify(modelJson(a, "weights.bin")));
-    g.localStorage.setItem(`myelin/${key}/weights.bin`, toBase64(new Uint8Array(a.weightData)));
+    const path = target.slice("localstorage://".length);
+    const ls = g.localStorage;
+    ls.setItem(lsKey(path, "info"), JSON.stringify(info(a)));
+    ls.setItem(lsKey(path, "model_topology"), JSON.stringify(a.modelTopology));
+    ls.setItem(lsKey(path, "weight_specs"), JSON.stringify(a.weightSpecs));
+    ls.setItem(lsKey(path, "weight_data"), toBase64(new Uint8Array(a.weightData)));
+    ls.setItem(lsKey(path, "model_metadata"), JSON.stringify({ format: a.format, generatedBy: a.generatedBy, convertedBy: a.convertedBy, trainingConfig: a.trainingConfig }));
     return { modelArtifactsInfo: info(a) };
   }
   if (target.startsWith("indexeddb://")) {
     if (!g.indexedDB) throw new ValueError(`save("${target}"): IndexedDB is not available in this runtime`);
-    await idb((s) => s.put({ json: JSON.stringify(modelJson(a, "weights.bin")), weights: a.weightData }, target.slice("indexeddb://".length)), "readwrite");
+    await idbSave(target.slice("indexeddb://".length), a);
     return { modelArtifactsInfo: info(a) };
   }
   if (target.startsWith("downloads://")) {
@@ -217,17 +256,27 @@ export async function loadArtifacts(source: unknown): Promise<ModelArtifacts> {
   }
   if (typeof source !== "string" || source === "") throw new ValueError(`loadLayersModel(source) must be a path or file://, http(s)://, localstorage://, indexeddb:// URL, artifacts or bytes; received ${describe(source)}`);
   if (source.startsWith("localstorage://")) {
-    const key = source.slice("localstorage://".length);
-    const json = g.localStorage?.getItem(`myelin/${key}/model.json`);
-    const w = g.localStorage?.getItem(`myelin/${key}/weights.bin`);
-    if (json == null || w == null) throw new ValueError(`loadLayersModel("${source}"): no model saved under that name in localStorage`);
-    return artifactsOf(parseModelJson(json, source), [fromBase64(w).buffer as ArrayBuffer]);
+    const path = source.slice("localstorage://".length);
+    const ls = g.localStorage;
+    const topology = ls?.getItem(lsKey(path, "model_topology"));
+    const specs = ls?.getItem(lsKey(path, "weight_specs"));
+    const w = ls?.getItem(lsKey(path, "weight_data"));
+    if (topology == null || specs == null || w == null) throw new ValueError(`loadLayersModel("${source}"): no model saved under that name in localStorage`);
+    const meta = JSON.parse(ls!.getItem(lsKey(path, "model_metadata")) ?? "{}");
+    let modelTopology: unknown, weightSpecs: unknown;
+    try {
+      modelTopology = JSON.parse(topology);
+      weightSpecs = JSON.parse(specs);
+    } catch (e) {
+      throw new ValueError(`loadLayersModel("${source}"): the stored topology or weight specs are not JSON (${(e as Error).message})`);
+    }
+    return { modelTopology: modelTopology as ModelArtifacts["modelTopology"], weightSpecs: weightSpecs as WeightSpec[], weightData: fromBase64(w).buffer as ArrayBuffer, format: meta.format, generatedBy: meta.generatedBy, convertedBy: meta.convertedBy, trainingConfig: meta.trainingConfig };
   }
   if (source.startsWith("indexeddb://")) {
     if (!g.indexedDB) throw new ValueError(`loadLayersModel("${source}"): IndexedDB is not available in this runtime`);
-    const rec = await idb((s) => s.get(source.slice("indexeddb://".length)) as IDBRequest<{ json: string; weights: ArrayBuffer } | undefined>, "readonly");
-    if (!rec) throw new ValueError(`loadLayersModel("${source}"): no model saved under that name in IndexedDB`);
-    return artifactsOf(parseModelJson(rec.json, source), [rec.weights]);
+    const a = await idbLoad(source.slice("indexeddb://".length));
+    if (!a) throw new ValueError(`loadLayersModel("${source}"): no model saved under that name in IndexedDB`);
+    return a;
   }
   if (/^https?:\/\//.test(source)) {
     const res = await fetch(source);

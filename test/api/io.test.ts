@@ -209,3 +209,24 @@ describe.skipIf(isNode)("browser storage (Chromium)", () => {
     expect(clicked.map((c) => c.download)).toEqual(["my-model.json", "my-model.weights.bin"]);
   });
 });
+
+describe.skipIf(isNode)("browser storage shared with TF.js (Chromium)", () => {
+  it("a model TF.js saves to indexeddb:// or localstorage:// loads in myelin, and the other way round", async () => {
+    const tf = await import("@tensorflow/tfjs");
+    await tf.setBackend("cpu");
+    const { x } = data(6, 11);
+    const theirs = tf.sequential({ layers: [tf.layers.dense({ units: 5, activation: "tanh", inputShape: [4] }), tf.layers.dense({ units: 3, activation: "softmax" })] });
+    const want = (theirs.predict(tf.tensor2d(x)) as import("@tensorflow/tfjs").Tensor).dataSync();
+    for (const scheme of ["indexeddb://", "localstorage://"]) {
+      await theirs.save(`${scheme}from-tfjs`);
+      const mine = await loadLayersModel(`${scheme}from-tfjs`);
+      expect(Array.from(mine.predict(x).data).every((v, i) => Math.abs(v - want[i]) <= 1e-5)).toBe(true);
+      const m = model(12);
+      await m.save(`${scheme}from-myelin`);
+      const back = await tf.loadLayersModel(`${scheme}from-myelin`);
+      const got = (back.predict(tf.tensor2d(x)) as import("@tensorflow/tfjs").Tensor).dataSync();
+      const ours = m.predict(x).data;
+      expect(Array.from(got).every((v, i) => Math.abs(v - ours[i]) <= 1e-5)).toBe(true);
+    }
+  });
+});
