@@ -1,9 +1,7 @@
 // The compiled wasm module, shared by every model; each model instantiates it on a memory of its own
 // (so model.dispose() gives its memory back). init() is optional: first use loads the module from the
 // package's build/ directory where the runtime can read files synchronously (Node, Deno, Bun).
-import { instantiateSync } from "@assemblyscript/loader";
-import { chooseBuild, type Build, type Engine } from "./engine.js";
-import type { Kernels } from "./kernels.js";
+import { chooseBuild, engineFromModule, type Build, type Engine } from "./engine.js";
 import { invalid } from "./errors.js";
 
 let compiled: { build: Build; module: WebAssembly.Module } | undefined;
@@ -43,10 +41,7 @@ export function activeBuild(): Build {
 /** A fresh engine (instance + memory) for one model. */
 export function createModelEngine(): Engine {
   const { build, module } = ensureModule();
-  const memory = new WebAssembly.Memory({ initial: 1 });
-  const { instance } = instantiateSync(module, { env: { memory } });
-  const kernels = instance.exports as unknown as Kernels;
-  return { build, memory, kernels, heapBase: kernels.heap_base() };
+  return engineFromModule(build, module);
 }
 
 function wasmUrl(build: Build): URL {
@@ -55,7 +50,7 @@ function wasmUrl(build: Build): URL {
 
 // File access through process.getBuiltinModule (Node 20.16+, Deno, Bun): no import of node:fs anywhere,
 // so browser bundlers see nothing to resolve.
-function nodeFs(): typeof import("node:fs") | undefined {
+export function nodeFs(): typeof import("node:fs") | undefined {
   const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
   return getBuiltin ? (getBuiltin("node:fs") as typeof import("node:fs")) : undefined;
 }

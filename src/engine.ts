@@ -1,7 +1,7 @@
 // Loads one of the two wasm builds into a host-owned WebAssembly.Memory.
 // @assemblyscript/loader does the instantiation only; callers use the raw `instance.exports` (typed as
 // Kernels) so that hot paths pay no wrapper.
-import { instantiate } from "@assemblyscript/loader";
+import { instantiateSync } from "@assemblyscript/loader";
 import type { Kernels } from "./kernels.js";
 
 export type Build = "simd" | "scalar";
@@ -30,10 +30,15 @@ export interface Engine {
   readonly heapBase: number;
 }
 
-/** Instantiates a build from its compiled module or its bytes, with a fresh memory of its own. */
-export async function createEngine(build: Build, source: WebAssembly.Module | BufferSource): Promise<Engine> {
+/** Instantiates a compiled build on a fresh memory of its own (instantiating a compiled module is allowed everywhere, Workers included). */
+export function engineFromModule(build: Build, module: WebAssembly.Module): Engine {
   const memory = new WebAssembly.Memory({ initial: 1 });
-  const { instance } = await instantiate(source as WebAssembly.Module, { env: { memory } });
+  const { instance } = instantiateSync(module, { env: { memory } });
   const kernels = instance.exports as unknown as Kernels;
   return { build, memory, kernels, heapBase: kernels.heap_base() };
+}
+
+/** Compiles (if given bytes) and instantiates a build. */
+export async function createEngine(build: Build, source: WebAssembly.Module | BufferSource): Promise<Engine> {
+  return engineFromModule(build, source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source));
 }

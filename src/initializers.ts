@@ -55,9 +55,16 @@ function varianceScaling(className: string, mode: Mode, dist: Distribution, scal
   };
 }
 
+/** Seeds a PCG32 state with a seed below 2^53 (as its low and high words) and a stream selector. */
+export function seedStream(k: Kernels, st: number, seed: number, stream: number): void {
+  k.pcg_seed(st, seed >>> 0, Math.floor(seed / 2 ** 32) >>> 0, stream);
+}
+
+// Streams: "my" for initializers, "dp" for dropout masks, "sh" for shuffling.
+export const STREAM = { init: 0x6d79, dropout: 0x6470, shuffle: 0x7368 } as const;
+
 function seedState(k: Kernels, st: number, seed: number | undefined): void {
-  const s = seed ?? nextSeed();
-  k.pcg_seed(st, s >>> 0, Math.floor(s / 2 ** 32) >>> 0, 0x6d79); // stream "my"
+  seedStream(k, st, seed ?? nextSeed(), STREAM.init);
 }
 
 function constant(className: string, value: number): Initializer {

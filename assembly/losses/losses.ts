@@ -3,16 +3,12 @@
 // where the input is the prediction (mse, bce, cce), or the logits (the fused *_logits kernels, which
 // also write the probabilities to `prob` when it is not 0). Means follow Keras: mse and the binary losses
 // average over all rows x cols elements, categorical losses over rows.
+import { at } from "../util";
 import { expf, logf, log1pf } from "../math";
 import { softmax_row } from "../activations/activations";
 
 const EPS: f32 = 1e-7; // Keras's backend epsilon, the clamp of the probability losses
 const ONE_MINUS_EPS: f32 = 1.0 - EPS;
-
-// @ts-ignore: decorator
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
 
 /** Mean squared error: mean (p - y)^2; grad 2 (p - y) / count. */
 export function loss_mse(pred: usize, y: usize, grad: usize, rows: i32, cols: i32): f64 {

@@ -1,10 +1,6 @@
 // What metrics need: row argmax, counts of correct predictions, and float64 sums (scalar, ascending
 // order: the same result in both builds).
-
-// @ts-ignore: decorator
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
+import { at } from "../util";
 
 // Index of the first largest value of a row (NaN never wins; an all-NaN row gives 0).
 // @ts-ignore: decorator

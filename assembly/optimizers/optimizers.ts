@@ -2,11 +2,7 @@
 // that does not depend on the element: learning rate and schedule, bias corrections, 1 - beta (in
 // float64, passed as float32). Each loop runs 4 lanes at a time in the SIMD build and finishes with the
 // scalar form of the same operations; there is no fused multiply-add, so both forms agree bit for bit.
-
-// @ts-ignore: decorator
-@inline function at(p: usize, i: i32): usize {
-  return p + (<usize>i << 2);
-}
+import { at } from "../util";
 
 /** SGD: w -= lr g. */
 export function opt_sgd(w: usize, g: usize, n: i32, lr: f32): void {

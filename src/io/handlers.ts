@@ -2,6 +2,7 @@
 // localstorage://, indexeddb:// (in TF.js's own layouts), downloads:// (browsers), TF.js-style IO handler
 // objects, and memory: the artifacts object or one self-contained byte string (for Workers KV/R2).
 import { ValueError, describe } from "../errors.js";
+import { nodeFs } from "../backend.js";
 import type { ModelArtifacts, WeightSpec } from "./artifacts.js";
 
 export interface SaveResult {
@@ -102,11 +103,6 @@ function artifactsOf(m: ModelJson, shards: ArrayBuffer[]): ModelArtifacts {
     convertedBy: m.convertedBy,
     trainingConfig: m.trainingConfig,
   };
-}
-
-function nodeFs(): typeof import("node:fs") | undefined {
-  const gb = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  return gb ? (gb("node:fs") as typeof import("node:fs")) : undefined;
 }
 
 function fileUrl(target: string): URL | undefined {

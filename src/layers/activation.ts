@@ -31,10 +31,6 @@ export class ActivationLayer extends Layer {
     else s.k.act_backward(this.activation.code, this.output, dy, dy, s.rows * this.outputDim, this.activation.alpha);
     return dy;
   }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), activation: this.activation.name };
-  }
 }
 
 export class LeakyReLU extends ActivationLayer {
@@ -45,10 +41,5 @@ export class LeakyReLU extends ActivationLayer {
     const alpha = checkNumber("layers.leakyReLU({ alpha })", args?.alpha ?? 0.3, 0, 1e30);
     super({ ...args, activation: "leakyRelu" }, leaky(alpha), "leaky_re_lu");
     this.alpha = alpha;
-  }
-
-  override getConfig(): Record<string, unknown> {
-    const { activation: _drop, ...rest } = super.getConfig();
-    return { ...rest, alpha: this.alpha };
   }
 }

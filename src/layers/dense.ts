@@ -81,20 +81,4 @@ export class Dense extends Layer {
     if (dx) k.gemm_nt(rows, this.inputDim, n, dy, this.params[0].value, dx, 0, s.work);
     return dx;
   }
-
-  override getConfig(): Record<string, unknown> {
-    const p = this.params;
-    const init = (i: number, fallback: string) => (p[i] ? { className: p[i].initializer.className, config: p[i].initializer.config } : fallback);
-    const reg = (r: unknown) => (r ? { className: "L1L2", config: { l1: (r as { l1: number }).l1, l2: (r as { l2: number }).l2 } } : null);
-    return {
-      ...super.getConfig(),
-      units: this.units,
-      activation: this.activation.name,
-      useBias: this.useBias,
-      kernelInitializer: init(0, String(this.args.kernelInitializer ?? "glorotUniform")),
-      biasInitializer: init(1, String(this.args.biasInitializer ?? "zeros")),
-      kernelRegularizer: reg(p[0]?.regularizer),
-      biasRegularizer: reg(p[1]?.regularizer),
-    };
-  }
 }

@@ -2,7 +2,7 @@
 // and scaled by 1/(1 - rate); in inference it is the identity. The mask comes from the layer's own
 // PCG32 stream, seeded from `seed` or the global sequence, so a seeded run is repeatable everywhere.
 import { Layer, type Alloc, type Step } from "./layer.js";
-import { nextSeed } from "../initializers.js";
+import { nextSeed, seedStream, STREAM } from "../initializers.js";
 import { Act } from "../kernels.js";
 import { checkNumber, invalid } from "../errors.js";
 
@@ -29,10 +29,9 @@ export class Dropout extends Layer {
     this.state = alloc(4);
   }
 
-  /** Seeds the mask stream (at model build); returns the seed used. */
-  seedState(k: import("../kernels.js").Kernels): void {
-    const s = this.seed ?? nextSeed();
-    k.pcg_seed(this.state, s >>> 0, Math.floor(s / 2 ** 32) >>> 0, 0x6470); // stream "dp"
+  /** Seeds the mask stream: from `seed` (fit's seed, else the layer's, else the global sequence). */
+  seedState(k: import("../kernels.js").Kernels, seed: number = this.seed ?? nextSeed()): void {
+    seedStream(k, this.state, seed, STREAM.dropout);
   }
 
   override plan(alloc: Alloc, rows: number): void {
@@ -48,9 +47,5 @@ export class Dropout extends Layer {
   backward(s: Step, dy: number): number {
     if (this.rate > 0) s.k.dropout_backward(dy, this.mask, dy, s.rows * this.outputDim);
     return dy;
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), rate: this.rate, seed: this.seed ?? null };
   }
 }

@@ -1,4 +1,5 @@
-// The layer contract. A layer is config + build(inputDim) + forward + backward + getConfig (STYLE.md 7);
+// The layer contract. A layer is config + build(inputDim) + forward + backward (STYLE.md 7; its Keras
+// config is written by src/io/topology.ts, the one place that knows the file format);
 // the model plans its buffers and hands it pointers, so a layer's forward and backward read like the math.
 import type { Kernels } from "../kernels.js";
 import type { Initializer } from "../initializers.js";
@@ -92,9 +93,5 @@ export abstract class Layer {
 
   countParams(): number {
     return this.params.reduce((a, p) => a + p.size, 0);
-  }
-
-  getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: true, ...(this.batchInputDim ? { batchInputShape: [null, this.batchInputDim] } : {}) };
   }
 }

@@ -10,6 +10,7 @@ import type { Callback, Logs } from "../callbacks.js";
 import { toLabels, toMatrix, sliceLabels, sliceRows, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
 import { checkNumber, checkPositiveInt, invalid, ValueError } from "../errors.js";
 import { Dropout } from "../layers/dropout.js";
+import { seedStream, STREAM } from "../initializers.js";
 
 export interface FitArgs {
   epochs?: number;
@@ -84,8 +85,10 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
 
   if (args.seed !== undefined) {
     const s = args.seed;
-    runner.k.pcg_seed(runner.shuffleState, s >>> 0, Math.floor(s / 2 ** 32) >>> 0, 0x7368); // stream "sh"
-    for (const l of model.layers) if (l instanceof Dropout) runner.k.pcg_seed(l.state, (s + 1 + model.layers.indexOf(l)) >>> 0, 0, 0x6470);
+    seedStream(runner.k, runner.shuffleState, s, STREAM.shuffle);
+    model.layers.forEach((l, i) => {
+      if (l instanceof Dropout) l.seedState(runner.k, (s + 1 + i) >>> 0);
+    });
   }
 
   const keys = ["loss", ...c.metrics];

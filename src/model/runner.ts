@@ -13,7 +13,7 @@ import { Dropout } from "../layers/dropout.js";
 import type { LossKind, MetricKind } from "../losses.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { Labels, Matrix } from "../data.js";
-import { nextSeed } from "../initializers.js";
+import { nextSeed, seedStream, STREAM } from "../initializers.js";
 
 export interface Compiled {
   optimizer: Optimizer;
@@ -115,7 +115,7 @@ export class Runner {
     const st = alloc(4);
     for (const p of this.params) p.initializer.fill(this.k, st, p.value, p.size, p.fanIn, p.fanOut);
     for (const layer of this.layers) if (layer instanceof Dropout) layer.seedState(this.k);
-    this.k.pcg_seed(this.shuffleState, nextSeed(), 0, 0x7368); // stream 'sh'
+    seedStream(this.k, this.shuffleState, nextSeed(), STREAM.shuffle);
     this.stateMark = this.arena.mark();
     this.slotMark = this.stateMark;
   }

@@ -1,7 +1,7 @@
 // The update rules, in order of increasing complexity. Defaults are Keras's (and TF.js's where it
 // agrees); epsilon sits where Keras and TF.js put it.
 import { Optimizer, type ClipArgs } from "./optimizer.js";
-import type { Convention } from "./coefficients.js";
+import { adamCoefficients, type Convention } from "./coefficients.js";
 import type { Kernels } from "../kernels.js";
 import type { Param } from "../layers/layer.js";
 import { checkNumber, invalid } from "../errors.js";
@@ -118,11 +118,7 @@ export class Adam extends Optimizer {
     this.convention = checkConvention(what, a.convention);
   }
   protected override prepare(t: number): void {
-    // The same numbers as adamCoefficients (tested there), without an object per step.
-    const bc1 = 1 - this.beta1 ** t, bc2 = 1 - this.beta2 ** t;
-    const torch = this.convention === "torch";
-    this.ac[0] = torch ? this.learningRate / bc1 : (this.learningRate * Math.sqrt(bc2)) / bc1;
-    this.ac[1] = torch ? 1 / Math.sqrt(bc2) : 1;
+    adamCoefficients(this.learningRate, this.beta1, this.beta2, t, this.convention, this.ac);
   }
   protected update(k: Kernels, p: Param): void {
     const decay = 1 - this.learningRate * this.weightDecay;

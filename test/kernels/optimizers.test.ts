@@ -35,7 +35,7 @@ function trajectory(s: Scratch, c: Fixture["cases"][number]): Float32Array[] {
         break;
       case "Adam": case "AdamW": {
         const [b1, b2] = cfg.betas ?? [0.9, 0.999];
-        const { a: alpha, c: cc } = adamCoefficients(cfg.lr, b1, b2, t, keras ? "keras" : "torch");
+        const [alpha, cc] = adamCoefficients(cfg.lr, b1, b2, t, keras ? "keras" : "torch");
         const decay = c.optimizer === "AdamW" ? 1 - cfg.lr * (cfg.weight_decay ?? 0.01) : 1;
         k.opt_adam(w, g, a, b, n, alpha, b1, 1 - b1, b2, 1 - b2, cfg.eps ?? 1e-8, cc, decay);
         break;
@@ -79,7 +79,7 @@ describe.each(BUILDS)("optimizers (%s build)", (build) => {
       expectClose(s.get(pw, n), want, tol(want), `nesterov n=${n}`);
       // AdamW, Keras coefficients at t = 3.
       s.arena.f32(pw, n).set(w0); s.arena.f32(pm, n).set(m0);
-      const { a, c } = adamCoefficients(0.01, 0.9, 0.999, 3, "keras");
+      const [a, c] = adamCoefficients(0.01, 0.9, 0.999, 3, "keras");
       s.k.opt_adam(pw, pg, pm, pv, n, a, 0.9, 0.1, 0.999, 0.001, 1e-7, c, 1 - 0.01 * 0.004);
       const m1 = Float64Array.from(m0, (m, i) => f32(0.9) * m + f32(0.1) * g[i]);
       const vv = Float64Array.from(v0, (v, i) => f32(0.999) * v + f32(0.001) * g[i] * g[i]);
