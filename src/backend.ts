@@ -1,22 +1,78 @@
-// The compiled wasm module, shared by every model; each model instantiates it on a memory of its own
+// The compiled wasm modules, shared by every model; each model instantiates one on a memory of its own
 // (so model.dispose() gives its memory back). init() is optional: first use loads the module from the
 // package's build/ directory where the runtime can read files synchronously (Node, Deno, Bun).
+//
+// Threads: with more than one, new models use the threads build (the SIMD build on a shared memory) and
+// the pool of src/pool.ts splits their big kernels among workers. The default is "auto" (the cores the
+// runtime reports, at most 8) wherever threads can run without the user doing anything: Node, Deno,
+// Bun, and cross-origin isolated pages and their workers. The results are the same bits for every count.
 import { chooseBuild, engineFromModule, type Build, type Engine } from "./engine.js";
 import { invalid } from "./errors.js";
+import { autoThreads, poolLoader, threadsUnavailable, type PoolApi } from "./threads.js";
+import type { Pool } from "./pool.js";
 
-let compiled: { build: Build; module: WebAssembly.Module } | undefined;
+const modules: Partial<Record<Build, WebAssembly.Module>> = {};
+let current: Build | undefined; // the build new models use
+let poolApi: PoolApi | undefined;
+let pool: Pool | undefined;
 
 export interface InitOptions {
-  /** The wasm to use: a compiled module, its bytes, a URL or a Response. Default: the package's build. */
+  /**
+   * The wasm to use: a compiled module, its bytes, a URL or a Response. Default: the package's. It is
+   * the build named by `build`; without `build`, a single-threaded one (SIMD, or scalar), so that a
+   * given wasm runs one thread unless `build: "threads"` says it is the threads build.
+   */
   wasm?: WebAssembly.Module | BufferSource | URL | string | Response;
-  /** Force a build; by default SIMD where WebAssembly.validate accepts it, else scalar. */
+  /** Force a build; by default "threads" when more than one thread runs, else SIMD where WebAssembly.validate accepts it, else scalar. */
   build?: Build;
+  /**
+   * Threads to compute on, the calling thread included: a positive integer, or "auto" (the default:
+   * the cores the runtime reports, at most 8). Where threads cannot run (Cloudflare Workers, pages
+   * that are not cross-origin isolated, runtimes without SharedArrayBuffer) one thread runs, with the
+   * same results, and an explicit number above 1 is reported once as a warning.
+   */
+  threads?: number | "auto";
 }
 
-/** Loads and compiles the kernels. Optional: the first model does it for you where it can. */
+const warned = new Set<string>();
+function warnOnce(reason: string): void {
+  if (warned.has(reason)) return;
+  warned.add(reason);
+  console.warn(`myelin: ${reason}`);
+}
+
+const BUILDS: readonly Build[] = ["simd", "scalar", "threads"];
+
+/** How many threads to run, from the options and what the runtime allows (1: no pool). */
+function resolveThreads(threads: unknown, build: Build | undefined): number {
+  if (threads !== undefined && threads !== "auto" && (typeof threads !== "number" || !Number.isInteger(threads) || threads < 1 || threads > 64)) {
+    throw invalid("init({ threads })", threads, "a positive integer (at most 64) or 'auto'");
+  }
+  const explicit = typeof threads === "number" && threads > 1;
+  if (build === "simd" || build === "scalar") {
+    if (explicit) warnOnce(`init({ threads: ${threads} }) runs one thread: the '${build}' build is single-threaded (for a wasm of your own, pass the threads build with build: 'threads'; or leave wasm and build out)`);
+    return 1;
+  }
+  const n = typeof threads === "number" ? threads : autoThreads();
+  if (n === 1 && build !== "threads") return 1;
+  const why = threadsUnavailable() ?? (chooseBuild() === "scalar" ? "this runtime's WebAssembly has no SIMD, which the threads build needs" : undefined);
+  if (why) {
+    if (explicit || build === "threads") warnOnce(`init({ ${explicit ? `threads: ${threads}` : "build: 'threads'"} }) runs one thread: ${why}`);
+    return 1;
+  }
+  return n;
+}
+
+/** Loads and compiles the kernels, and starts the threads. Optional: the first model does it for you where it can. */
 export async function init(options: InitOptions = {}): Promise<Build> {
-  const build = options.build ?? chooseBuild();
-  const given: unknown = options.wasm ?? wasmUrl(build);
+  if (options === null || typeof options !== "object") throw invalid("init(options)", options, "an object { wasm, build, threads }");
+  if (options.build !== undefined && !BUILDS.includes(options.build)) throw invalid("init({ build })", options.build, "'simd', 'scalar' or 'threads'");
+  // A wasm given without its build is a single-threaded build (the threads build must be named).
+  const named = options.build ?? (options.wasm !== undefined ? chooseBuild() : undefined);
+  const n = resolveThreads(options.threads, named);
+  const build: Build = n > 1 ? "threads" : named === "scalar" || named === "simd" ? named : chooseBuild();
+  // The given wasm is of the named build; if that build cannot run (threads here impossible), the package's.
+  const given: unknown = options.wasm !== undefined && (named === undefined || named === build) ? options.wasm : wasmUrl(build);
   const src = typeof given === "string" ? new URL(given) : given;
   let module: WebAssembly.Module;
   if (src instanceof WebAssembly.Module) module = src;
@@ -24,24 +80,59 @@ export async function init(options: InitOptions = {}): Promise<Build> {
   else if (typeof Response !== "undefined" && src instanceof Response) module = await WebAssembly.compile(await src.arrayBuffer());
   else if (src instanceof ArrayBuffer || ArrayBuffer.isView(src)) module = await WebAssembly.compile(src as BufferSource);
   else throw invalid("init({ wasm })", src, "a WebAssembly.Module, bytes, a URL or a Response");
-  compiled = { build, module };
+  if (n > 1) {
+    poolApi ??= await poolLoader()!();
+    await usePool(module, n);
+  } else {
+    pool?.resize(1);
+  }
+  modules[build] = module;
+  current = build;
   return build;
+}
+
+/** Starts (or resizes) the pool on the threads build `module`; resolves when its workers are up. */
+function usePool(module: WebAssembly.Module, n: number): Promise<void> {
+  if (pool && pool.module !== module) {
+    pool.close(); // models on the old module keep running, on one thread
+    pool = undefined;
+  }
+  pool ??= new poolApi!.Pool(module, warnOnce);
+  return pool.resize(n);
 }
 
 /** Installs an already compiled module (the Workers entry does this at import time). */
 export function useModule(build: Build, module: WebAssembly.Module): void {
-  compiled = { build, module };
+  modules[build] = module;
+  current = build;
 }
 
-/** The active build ("simd" or "scalar"), loading it first if needed. */
+/** The active build ("simd", "scalar" or "threads"), loading it first if needed. */
 export function activeBuild(): Build {
   return ensureModule().build;
 }
 
-/** A fresh engine (instance + memory) for one model. */
-export function createModelEngine(): Engine {
+/** The number of threads new models compute on, the calling thread included (1 without threads). */
+export function threadCount(): number {
+  const { build } = ensureModule();
+  return build === "threads" && pool ? pool.threads : 1;
+}
+
+/** @internal The pool new models run on, if any (tests and benchmarks read its counts). */
+export function threadPool(): Pool | undefined {
+  return current === "threads" ? pool : undefined;
+}
+
+/** A fresh engine (instance + memory) for one model; `owner` is the model (its workers' instances go when it does). */
+export function createModelEngine(owner: object): Engine {
   const { build, module } = ensureModule();
-  return engineFromModule(build, module);
+  const engine = engineFromModule(build, module);
+  if (build === "threads" && pool && poolApi) {
+    const { kernels, threads } = poolApi.parallelKernels(pool, engine, owner);
+    engine.kernels = kernels;
+    engine.threads = threads;
+  }
+  return engine;
 }
 
 function wasmUrl(build: Build): URL {
@@ -64,12 +155,21 @@ async function compileUrl(url: URL): Promise<WebAssembly.Module> {
 }
 
 function ensureModule(): { build: Build; module: WebAssembly.Module } {
-  if (compiled) return compiled;
-  const build = chooseBuild();
-  const url = wasmUrl(build);
+  if (current) return { build: current, module: modules[current]! };
   // Synchronous first use needs file access (Node 20.16+, Deno, Bun); elsewhere call `await init()` first.
-  const fs = url.protocol === "file:" ? nodeFs() : undefined;
-  if (!fs) throw new Error("myelin: call `await init()` before the first model here (this runtime cannot read the wasm synchronously)");
-  compiled = { build, module: new WebAssembly.Module(fs.readFileSync(url)) };
-  return compiled;
+  const fs = nodeFs();
+  if (!fs || wasmUrl("simd").protocol !== "file:") throw new Error("myelin: call `await init()` before the first model here (this runtime cannot read the wasm synchronously)");
+  // Threads by default where the entry has the pool at hand (a synchronous loader).
+  let n = resolveThreads(undefined, undefined);
+  const api = n > 1 ? poolLoader()?.() : undefined;
+  if (!api || api instanceof Promise) n = 1;
+  const build: Build = n > 1 ? "threads" : chooseBuild();
+  const module = new WebAssembly.Module(fs.readFileSync(wasmUrl(build)));
+  if (n > 1) {
+    poolApi = api as PoolApi;
+    void usePool(module, n); // workers start in the background; tasks go to those that are up
+  }
+  modules[build] = module;
+  current = build;
+  return { build, module };
 }

@@ -2,9 +2,14 @@
 // with top-level await, so that after `import` everything works synchronously, as under Node. If the
 // wasm cannot be fetched from where the package puts it (a bundler that moved it, a strict server),
 // the import still succeeds and `await init({ wasm })` with the right URL, bytes or module fixes it.
+// The thread pool (src/pool.ts) is a separate chunk, loaded only on a cross-origin isolated page or
+// worker, where threads can run.
 import { init } from "./backend.js";
+import { setPoolLoader } from "./threads.js";
 
-export * from "./index.js";
+setPoolLoader(() => import("./pool.js"));
+
+export * from "./api.js";
 
 try {
   await init();

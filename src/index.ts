@@ -1,13 +1,8 @@
-// myelin's public API: TF.js layers names, no tensors to dispose.
-export { sequential, Sequential, type CompileArgs } from "./model/sequential.js";
-export type { FitArgs, History } from "./model/fit.js";
-export { layers, Layer, Dense, ActivationLayer, LeakyReLU, Dropout } from "./layers/index.js";
-export { optimizers, Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad } from "./optim/index.js";
-export { initializers, setSeed, type Initializer } from "./initializers.js";
-export { regularizers, type Regularizer } from "./regularizers.js";
-export { callbacks, EarlyStopping, type Callback, type Logs } from "./callbacks.js";
-export { tensor2d, type Matrix, type InputLike, type LabelsLike } from "./data.js";
-export { Prediction } from "./prediction.js";
-export { init, activeBuild, type InitOptions } from "./backend.js";
-export { ValueError } from "./errors.js";
-export { loadLayersModel, toBytes, type IOHandler, type SaveResult, type ModelArtifacts, type WeightSpec } from "./io/index.js";
+// The entry for Node, Deno and Bun (export condition "default"): the wasm loads synchronously on first
+// use, and the thread pool is part of the bundle, so a first model already computes on every core.
+import * as pool from "./pool.js";
+import { setPoolLoader } from "./threads.js";
+
+setPoolLoader(() => pool);
+
+export * from "./api.js";

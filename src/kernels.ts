@@ -17,6 +17,9 @@ export interface Kernels {
   gemm_nt(m: number, n: number, k: number, dy: Ptr, w: Ptr, dx: Ptr, accumulate: Bool, work: Ptr): void;
   bias_grad(m: number, n: number, dy: Ptr, db: Ptr, accumulate: Bool): void;
 
+  // tasks/: task t of the job recorded at rec (src/pool.ts writes the record), with workspace `work`
+  run_task(rec: Ptr, t: number, work: Ptr): void;
+
   // activations/
   act_forward(kind: number, x: Ptr, y: Ptr, n: number, alpha: number): void;
   act_backward(kind: number, y: Ptr, dy: Ptr, dx: Ptr, n: number, alpha: number): void;

@@ -8,4 +8,4 @@ import { useModule } from "./backend.js";
 
 useModule("simd", simd as WebAssembly.Module);
 
-export * from "./index.js";
+export * from "./api.js";

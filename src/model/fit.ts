@@ -108,6 +108,7 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
       if (!f) continue;
       const r = f.apply(cb, a);
       if (r && typeof (r as Promise<void>).then === "function") await r;
+      if (model.isDisposed) throw new ValueError(`model ${model.name} was disposed during fit() (by a callback's ${hook}); training stopped`);
     }
   };
 
@@ -140,7 +141,10 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
         }
         if (wantBatchLogs) await call("onBatchEnd", b, batchLogs);
         progress?.batchEnd(b, Math.min(n, end * batchSize), barLogs);
-        if (yieldEvery > 0 && Math.floor(end / yieldEvery) > Math.floor(b / yieldEvery) && end < steps) await nextTurn();
+        if (yieldEvery > 0 && Math.floor(end / yieldEvery) > Math.floor(b / yieldEvery) && end < steps) {
+          await nextTurn();
+          if (model.isDisposed) throw new ValueError(`model ${model.name} was disposed during fit(); training stopped`);
+        }
       }
       const logs: Logs = { loss: totals.loss / totals.rows };
       c.metrics.forEach((m, i) => (logs[m] = totals.metrics[i] / totals.rows));
@@ -154,11 +158,13 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
       progress?.epochEnd(epoch, logs);
       await call("onEpochEnd", epoch, logs);
       if (yieldEvery === 0 && ye === "epoch") await nextTurn();
+      if (model.isDisposed) throw new ValueError(`model ${model.name} was disposed during fit(); training stopped`);
     }
     await call("onTrainEnd", {});
   } finally {
     model.training = false;
-    runner.arena.release(orderMark);
+    if (model.isDisposed) model.release();
+    else runner.arena.release(orderMark);
   }
   return history;
 }

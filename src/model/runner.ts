@@ -76,6 +76,8 @@ export class Runner {
   private yIds = 0;
   private probs = 0;
   shuffleState = 0;
+  private record = 0; // a parallel job's record (threads build)
+  private slots = 0; // GEMM workspaces planned: one per thread
   private f32: Float32Array;
   private i32: Int32Array;
   private buffer: ArrayBuffer;
@@ -112,6 +114,7 @@ export class Runner {
       layer.allocState(alloc);
     }
     this.shuffleState = alloc(4);
+    if (this.engine.threads) this.record = alloc(32);
     const st = alloc(4);
     for (const p of this.params) p.initializer.fill(this.k, st, p.value, p.size, p.fanIn, p.fanOut);
     for (const layer of this.layers) if (layer instanceof Dropout) layer.seedState(this.k);
@@ -137,7 +140,8 @@ export class Runner {
 
   /** Plans every per-batch buffer for batches of up to `rows` samples. */
   plan(rows: number): void {
-    if (rows <= this.cap) return;
+    const slots = this.engine.threads?.slots ?? 1;
+    if (rows <= this.cap && slots === this.slots) return;
     this.cap = 0; // a plan that fails half-way (memory refused) must not be mistaken for a smaller one
     this.arena.release(this.slotMark);
     const alloc = (floats: number) => this.arena.alloc(floats * 4);
@@ -161,7 +165,11 @@ export class Runner {
     this.yDense = alloc(rows * this.outputDim);
     this.yIds = alloc(rows);
     this.probs = alloc(rows * this.outputDim);
-    this.step.work = this.arena.alloc(work);
+    // One GEMM workspace per thread (with threads, each task packs its tiles' operands in its thread's).
+    const stride = Math.ceil(work / 16) * 16;
+    this.step.work = this.arena.alloc(stride * slots);
+    this.engine.threads?.setBuffers(this.record, this.step.work, stride, slots);
+    this.slots = slots;
     this.cap = rows;
     this.refreshViews();
   }

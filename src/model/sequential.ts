@@ -99,7 +99,7 @@ export class Sequential {
     if (this.layers.length === 0) throw new ValueError("the model has no layers; add one with model.add(layers.dense({ units, inputShape }))");
     let dim = this.layers[0].batchInputDim!;
     for (const l of this.layers) dim = l.build(dim);
-    this.engine = createModelEngine();
+    this.engine = createModelEngine(this);
     this.runner = new Runner(this.engine, this.layers);
     this.runner.allocateParams();
     return this.runner;
@@ -250,9 +250,28 @@ export class Sequential {
     weights.forEach((w, i) => runner.writeParam(ps[i], w.data));
   }
 
-  /** Gives the model's wasm memory back; the model cannot be used afterwards. */
+  /**
+   * Gives the model's wasm memory (and its worker threads' instances) back; the model cannot be used
+   * afterwards. Called during fit() (from a callback), training stops after the current batch, fit()
+   * rejects with a ValueError, and the memory goes when fit() has returned.
+   */
   dispose(): void {
     this.disposed = true;
+    if (this.training) {
+      this.stopTraining = true;
+      return;
+    }
+    this.release();
+  }
+
+  /** @internal Whether dispose() was called. */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** @internal Frees what dispose() gives back (fit() calls it when it was disposed while training). */
+  release(): void {
+    this.engine?.threads?.dispose();
     this.runner = undefined;
     this.engine = undefined;
     this.compiled = undefined;

@@ -3,6 +3,7 @@
 // because every kernel a dense MLP uses sums in the same order in both (see the README).
 import { describe, expect, it } from "vitest";
 import { activeBuild, init, layers, optimizers, sequential, setSeed } from "../../src/index.js";
+import { autoThreads, threadsUnavailable } from "../../src/threads.js";
 import { projectUrl, readBytes } from "../helpers/files.js";
 
 async function train() {
@@ -14,8 +15,8 @@ async function train() {
 }
 
 describe("init", () => {
-  it("first use loads the SIMD build without init()", () => {
-    expect(activeBuild()).toBe("simd");
+  it("first use loads the threads build where threads can run on several cores, else the SIMD build, without init()", () => {
+    expect(activeBuild()).toBe(threadsUnavailable() || autoThreads() === 1 ? "simd" : "threads");
   });
 
   it("loads the scalar build from bytes, the SIMD build from a URL or a module, with the same results", async () => {
@@ -25,9 +26,12 @@ describe("init", () => {
     expect(activeBuild()).toBe("scalar");
     const scalar = await train();
     expect(scalar).toEqual(simd);
-    expect(await init({ wasm: projectUrl("build/myelin.simd.wasm") })).toBe("simd");
+    expect(await init({ wasm: projectUrl("build/myelin.simd.wasm") })).toBe("simd"); // a given wasm without a build: single-threaded
     const module = await WebAssembly.compile(await readBytes(projectUrl("build/myelin.simd.wasm")));
     expect(await init({ wasm: module })).toBe("simd");
+    expect(await train()).toEqual(simd);
+    const threads = await WebAssembly.compile(await readBytes(projectUrl("build/myelin.threads.wasm")));
+    expect(await init({ wasm: threads, build: "threads", threads: 2 })).toBe(threadsUnavailable() ? "simd" : "threads");
     expect(await train()).toEqual(simd);
   });
 

@@ -19,10 +19,16 @@ export function loadEngine(build: Build): Promise<Engine> {
 /** A scratch space on an engine: put arrays in, run kernels, read results out (as copies). */
 export class Scratch {
   readonly arena: Arena;
-  private readonly start: number;
+  private start: number;
   constructor(readonly engine: Engine) {
     this.arena = new Arena(engine);
     this.start = this.arena.mark();
+  }
+  /** Bytes that reset() keeps (a thread pool's job record and workspaces). */
+  reserve(bytes: number): number {
+    const p = this.arena.alloc(bytes);
+    this.start = this.arena.mark();
+    return p;
   }
   get k() {
     return this.engine.kernels;

@@ -32,6 +32,20 @@ describe.each(BUILDS)("kernel contract (%s build)", (build) => {
   });
 });
 
+describe("the threads build", () => {
+  it("is the SIMD build on a shared memory: the same code, only the memory import differs (shared, at most 4 GiB)", () => {
+    const threads = wat("threads");
+    expect(threads).toContain('(import "env" "memory" (memory $0 1 65536 shared))');
+    expect(threads.replace("(memory $0 1 65536 shared)", "(memory $0 1)")).toBe(wat("simd"));
+  });
+
+  it("has no data segment, global or start function: instantiating it on a memory the workers share writes nothing", () => {
+    const text = wat("threads");
+    for (const op of ["(data", "(global", "(start", "memory.grow", "unreachable"]) expect(text.includes(op), op).toBe(false);
+    expect(WebAssembly.Module.imports(new WebAssembly.Module(wasm("threads")))).toEqual([{ module: "env", name: "memory", kind: "memory" }]);
+  });
+});
+
 describe("builds", () => {
   it("the scalar build has no v128 instruction; the SIMD build has them", () => {
     expect(wat("scalar").includes("v128")).toBe(false);

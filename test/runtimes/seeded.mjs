@@ -73,3 +73,48 @@ export async function saveLoadCheck(m, target) {
   const w0 = model.getWeights(), w1 = back.getWeights();
   return w0.every((w, i) => same(Array.from(w.data), Array.from(w1[i].data))) && same(Array.from(model.predict(x).data), Array.from(back.predict(x).data));
 }
+
+/**
+ * The seeded run at a size where the thread pool splits the work (GEMMs of millions of FLOPs, an Adam
+ * update over 32,768 weights): 128 inputs -> 256 relu -> dropout -> 128 tanh -> 10 softmax, batch 64,
+ * 2 epochs. Every thread count, build and runtime must give the same hash; `workerTasks` says whether
+ * worker threads took part (a pool's count, where the caller can see it).
+ */
+export async function seededRunLarge(m) {
+  m.setSeed(77);
+  const n = 512, d = 128;
+  const r = lcg(5);
+  const x = new Float32Array(n * d);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const v = r() * 2 - 1;
+      x[i * d + j] = v;
+      s += v * ((j % 7) - 3);
+    }
+    y[i] = Math.min(9, Math.max(0, Math.floor(s / 4 + 5)));
+  }
+  const model = m.sequential({
+    layers: [
+      m.layers.dense({ units: 256, activation: "relu", inputShape: [d] }),
+      m.layers.dropout({ rate: 0.1 }),
+      m.layers.dense({ units: 128, activation: "tanh" }),
+      m.layers.dense({ units: 10, activation: "softmax" }),
+    ],
+  });
+  model.compile({ optimizer: m.optimizers.adam({ learningRate: 0.003 }), loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
+  const h = await model.fit({ data: x, shape: [n, d] }, y, { epochs: 2, batchSize: 64, verbose: 0, seed: 11 });
+  const weights = model.getWeights().map((w) => w.data);
+  const all = model.predict({ data: x, shape: [n, d] }, { batchSize: n });
+  const one = model.predict({ data: x.subarray(0, d), shape: [1, d] });
+  return {
+    build: m.activeBuild(),
+    threads: m.threadCount ? m.threadCount() : 1,
+    hash: fnv1a(weights),
+    predictionsHash: fnv1a([all.data]),
+    loss: h.history.loss,
+    acc: h.history.acc,
+    predictions: Array.from(one.data),
+  };
+}

@@ -1,0 +1,73 @@
+// Threads change no bit: the large seeded run (test/runtimes/seeded.mjs: GEMMs and an Adam update big
+// enough to be split among threads) gives test/fixtures/seeded.json's weights, History and predictions
+// with 1, 2, 3 and 4 threads (more threads than this machine's cores included), and the small seeded
+// run keeps its hash. Where threads cannot run (a page that is not cross-origin isolated) init() falls
+// back to one thread with the same results; test/runtimes runs isolated pages, Deno, Bun and workerd.
+import { afterAll, describe, expect, it, vi } from "vitest";
+import * as myelin from "../../src/index.js";
+import { threadPool } from "../../src/backend.js";
+import { threadsUnavailable } from "../../src/threads.js";
+import { seededRun, seededRunLarge, type LargeResult, type SeededResult } from "../runtimes/seeded.mjs";
+import { projectUrl, readJson } from "../helpers/files.js";
+
+const GOLDEN = await readJson<{ simd: SeededResult; large: LargeResult }>(projectUrl("test/fixtures/seeded.json"));
+const why = threadsUnavailable();
+
+afterAll(async () => {
+  await myelin.init({ threads: 1 });
+});
+
+describe("threads", () => {
+  it.each([1, 2, 3, 4])("%i thread(s): the large seeded run gives the golden weights, History and predictions", async (threads) => {
+    await myelin.init({ threads });
+    const expected = why ? 1 : threads;
+    expect(myelin.threadCount()).toBe(expected);
+    expect(myelin.activeBuild()).toBe(expected > 1 ? "threads" : "simd");
+    const before = threadPool()?.workerTasks ?? 0;
+    const r = await seededRunLarge(myelin);
+    expect(r.threads).toBe(expected);
+    expect(r.hash).toBe(GOLDEN.large.hash);
+    expect(r.predictionsHash).toBe(GOLDEN.large.predictionsHash);
+    expect(r.loss).toEqual(GOLDEN.large.loss);
+    expect(r.acc).toEqual(GOLDEN.large.acc);
+    expect(r.predictions).toEqual(GOLDEN.large.predictions);
+    // Not a vacuous pass: with more than one thread the workers computed part of it.
+    if (expected > 1) expect(threadPool()!.workerTasks).toBeGreaterThan(before);
+  }, 60_000);
+
+  it("the small seeded run keeps its hash on several threads", async () => {
+    await myelin.init({ threads: 3 });
+    const r = await seededRun(myelin);
+    expect(r.hash).toBe(GOLDEN.simd.hash);
+    expect(r.loss).toEqual(GOLDEN.simd.loss);
+    expect(r.predictions).toEqual(GOLDEN.simd.predictions);
+  });
+
+  it("init({ threads }) refuses what is not a thread count, naming the value", async () => {
+    for (const bad of [0, -1, 1.5, 65, "many", null, NaN]) {
+      await expect(myelin.init({ threads: bad as number })).rejects.toThrow(/init\(\{ threads \}\) must be a positive integer \(at most 64\) or 'auto'; received /);
+    }
+  });
+
+  it("a request that cannot be honoured is a warning, once, and one thread runs", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      await myelin.init({ build: "simd", threads: 2 });
+      await myelin.init({ build: "simd", threads: 2 });
+      expect(myelin.threadCount()).toBe(1);
+      expect(myelin.activeBuild()).toBe("simd");
+      expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
+        "myelin: init({ threads: 2 }) runs one thread: the 'simd' build is single-threaded (for a wasm of your own, pass the threads build with build: 'threads'; or leave wasm and build out)",
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it.skipIf(why !== undefined)("'auto' uses the cores the runtime reports (at most 8)", async () => {
+    await myelin.init({ threads: "auto" });
+    const os = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.("node:os") as typeof import("node:os") | undefined;
+    const cores = os?.availableParallelism() ?? navigator.hardwareConcurrency;
+    expect(myelin.threadCount()).toBe(Math.min(8, cores));
+  });
+});
