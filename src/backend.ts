@@ -71,8 +71,10 @@ export async function init(options: InitOptions = {}): Promise<Build> {
   const named = options.build ?? (options.wasm !== undefined ? chooseBuild() : undefined);
   const n = resolveThreads(options.threads, named);
   const build: Build = n > 1 ? "threads" : named === "scalar" || named === "simd" ? named : chooseBuild();
-  // The given wasm is of the named build; if that build cannot run (threads here impossible), the package's.
-  const given: unknown = options.wasm !== undefined && (named === undefined || named === build) ? options.wasm : wasmUrl(build);
+  // The given wasm is of the named build; if that build cannot run (threads here impossible), the package's,
+  // compiled once (the Workers entry installs it at import time: Workers cannot compile bytes).
+  const own = options.wasm !== undefined && (named === undefined || named === build);
+  const given: unknown = own ? options.wasm : (modules[build] ?? wasmUrl(build));
   const src = typeof given === "string" ? new URL(given) : given;
   let module: WebAssembly.Module;
   if (src instanceof WebAssembly.Module) module = src;

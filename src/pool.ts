@@ -49,6 +49,9 @@ interface WorkerLike {
   terminate(): unknown;
 }
 
+/** The pool made last (tests in pages read its counts through this module). */
+export let currentPool: Pool | undefined;
+
 export class Pool {
   readonly ctrl = new Int32Array(new SharedArrayBuffer(4 * (L.MAIL + MAX_THREADS)));
   private readonly workers: (WorkerLike | undefined)[] = [];
@@ -63,7 +66,9 @@ export class Pool {
     readonly module: WebAssembly.Module,
     private readonly warn: (reason: string) => void,
     private readonly workerUrl = new URL("./worker.js", import.meta.url),
-  ) {}
+  ) {
+    currentPool = this;
+  }
 
   /** Workspace slots a model plans: one per thread the pool has run (the calling thread is slot 0). */
   get size(): number {

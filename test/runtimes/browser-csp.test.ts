@@ -3,14 +3,13 @@
 // model, and gets test/fixtures/seeded.json's weights; a dedicated Web Worker started from such a page
 // does the same. In Debian's Chromium (Playwright) and Debian's Firefox ESR (puppeteer-core over
 // WebDriver BiDi).
-import { createServer, type Server } from "node:http";
-import { readFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
-import { join, normalize } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser } from "playwright";
-import puppeteer, { type Browser as PBrowser } from "puppeteer-core";
-import { CHROMIUM, FIREFOX, haveChromium, haveFirefox } from "../helpers/browsers.js";
+import type { Browser } from "playwright";
+import type { Browser as PBrowser } from "puppeteer-core";
+import { haveChromium, haveFirefox } from "../helpers/browsers.js";
+import { launchChromium, launchFirefox, pageResult, serve, type Site } from "../helpers/server.js";
 
 const root = new URL("../../", import.meta.url).pathname;
 const CSP = "script-src 'self' 'wasm-unsafe-eval'";
@@ -34,44 +33,22 @@ let evalRefused = false;
 try { (0, eval)("1"); } catch { evalRefused = true; }
 try { postMessage({ ...(await seededRun(m)), evalRefused }); } catch (e) { postMessage({ error: String(e) }); }`,
 };
-const TYPES: Record<string, string> = { ".js": "text/javascript", ".mjs": "text/javascript", ".html": "text/html", ".wasm": "application/wasm" };
-
-let server: Server;
+let site: Site;
 let browser: Browser;
 let firefox: PBrowser;
 let base = "";
 
 beforeAll(async () => {
-  server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    const ext = path.slice(path.lastIndexOf("."));
-    const headers = { "content-type": TYPES[ext] ?? "application/octet-stream", "content-security-policy": CSP };
-    try {
-      if (PAGES[path] !== undefined) return res.writeHead(200, headers).end(PAGES[path]);
-      if (path === "/favicon.ico") return res.writeHead(204).end();
-      if (path.startsWith("/pkg/")) {
-        const file = normalize(join(root, path.slice(5)));
-        if (!file.startsWith(root)) return res.writeHead(403).end();
-        return res.writeHead(200, headers).end(await readFile(file));
-      }
-      res.writeHead(404).end();
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  if (haveChromium) browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  if (haveFirefox) firefox = await puppeteer.launch({ browser: "firefox", executablePath: FIREFOX, headless: true, protocol: "webDriverBiDi" });
+  site = await serve(PAGES, () => ({ "content-security-policy": CSP }));
+  base = site.base;
+  if (haveChromium) browser = await launchChromium();
+  if (haveFirefox) firefox = await launchFirefox();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   await firefox?.close();
-  server?.close();
+  site?.close();
 });
 
 describe.skipIf(!haveChromium)("Chromium under a strict Content-Security-Policy", () => {
@@ -97,13 +74,7 @@ describe.skipIf(!haveFirefox)("Firefox ESR under a strict Content-Security-Polic
   it.each(["/page.html", "/worker.html"])("%s trains the seeded model to the golden weights", async (page) => {
     const p = await firefox.newPage();
     await p.goto(base + page);
-    // Poll with evaluate: puppeteer's waitForFunction builds a Function() in the page, which this CSP blocks.
-    let text: string | undefined;
-    for (let i = 0; i < 600 && !text; i++) {
-      text = await p.evaluate(() => document.body?.dataset.result);
-      if (!text) await new Promise((res) => setTimeout(res, 100));
-    }
-    const r = JSON.parse(text ?? '{"error":"no result in 60 s"}');
+    const r = await pageResult(() => p.evaluate(() => document.body?.dataset.result));
     expect(r.error).toBeUndefined();
     expect(r.build).toBe("simd");
     expect(r.evalRefused).toBe(true);

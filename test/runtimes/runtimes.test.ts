@@ -22,6 +22,7 @@ const run = (cmd: string, args: string[], cwd: string) => execFileSync(cmd, args
 
 let app = "";
 let expected: { hash: string; predictions: number[] };
+const golden = JSON.parse(readFileSync(join(root, "test/fixtures/seeded.json"), "utf8")) as { large: { hash: string; predictionsHash: string; loss: number[] } };
 
 beforeAll(async () => {
   expected = await seededRun(myelin);
@@ -101,8 +102,17 @@ describe("the packed package", () => {
   }, 120_000);
 
   it("runs in Cloudflare's workerd, bundled through the workerd condition, with the same weights", async () => {
-    writeFileSync(join(app, "worker.mjs"), `import * as m from "myelin"; import { seededRun, saveLoadCheck } from "./seeded.mjs";
-      export default { async fetch() { return Response.json({ ...(await seededRun(m)), savedToBytes: await saveLoadCheck(m) }); } };`);
+    writeFileSync(join(app, "worker.mjs"), `import * as m from "myelin"; import { seededRun, seededRunLarge, saveLoadCheck } from "./seeded.mjs";
+      export default { async fetch() {
+        const warnings = [];
+        const warn = console.warn;
+        console.warn = (...a) => warnings.push(a.join(" "));
+        await m.init({ threads: 2 }); // not possible here: a warning, and one thread
+        await m.init({ threads: 4 });
+        const large = await seededRunLarge(m);
+        console.warn = warn;
+        return Response.json({ ...(await seededRun(m)), savedToBytes: await saveLoadCheck(m), large, warnings });
+      } };`);
     run(bin("esbuild"), ["worker.mjs", "--bundle", "--format=esm", "--platform=neutral", "--conditions=workerd,worker", "--external:*.wasm", "--outfile=wk/worker.js"], app);
     const bundle = readFileSync(join(app, "wk/worker.js"), "utf8");
     const spec = /from\s+"([^"]+\.wasm)"/.exec(bundle)![1];
@@ -131,6 +141,15 @@ const w :Workerd.Worker = (
       expect(body.hash).toBe(expected.hash);
       expect(body.predictions).toEqual(expected.predictions);
       expect((body as { savedToBytes?: boolean }).savedToBytes).toBe(true); // the KV/R2 form: save("memory").bytes
+      // No threads in Workers: the requests are reported, and one thread gives the same bits.
+      const { large, warnings } = body as unknown as { large: { threads: number; hash: string; predictionsHash: string }; warnings: string[] };
+      expect(large.threads).toBe(1);
+      expect(large.hash).toBe(golden.large.hash);
+      expect(large.predictionsHash).toBe(golden.large.predictionsHash);
+      expect(warnings).toEqual([
+        "myelin: init({ threads: 2 }) runs one thread: this entry of the package is single-threaded (Cloudflare Workers and workerd have no Worker)",
+        "myelin: init({ threads: 4 }) runs one thread: this entry of the package is single-threaded (Cloudflare Workers and workerd have no Worker)",
+      ]);
     } finally {
       proc.kill();
     }
@@ -140,11 +159,21 @@ const w :Workerd.Worker = (
     cpSync(join(root, "test/runtimes/run.mjs"), join(app, "run-pkg.mjs"));
     writeFileSync(join(app, "run-pkg.mjs"), readFileSync(join(app, "run-pkg.mjs"), "utf8").replace("../../dist/index.js", "myelin"));
     const save = `save=${join(app, `saved-${rt}`)}`;
-    const args = rt === "deno" ? ["run", "--allow-read", "--allow-write", "--allow-env", "run-pkg.mjs", save] : ["run-pkg.mjs", save];
+    const args = rt === "deno" ? ["run", "--allow-read", "--allow-write", "--allow-env", "run-pkg.mjs", save, "threads=1,2,3,4"] : ["run-pkg.mjs", save, "threads=1,2,3,4"];
+    // run() returns when the process has exited: with worker threads idle, it must exit by itself.
     const r = JSON.parse(run(bin(rt), args, app).trim().split("\n").at(-1)!);
     expect(r.hash).toBe(expected.hash);
     expect(r.predictions).toEqual(expected.predictions);
     expect(r.savedToFiles).toBe(true); // model.json + weights.bin in a directory, loaded back
     expect(r.savedToBytes).toBe(true);
-  }, 60_000);
+    // Threads (worker_threads here too): the large seeded run gives the golden bits on 1 to 4 threads.
+    expect(r.warnings).toEqual([]);
+    for (const large of r.large) {
+      expect(large.threads).toBe(large.asked);
+      expect(large.build).toBe(large.asked > 1 ? "threads" : "simd");
+      expect(large.hash).toBe(golden.large.hash);
+      expect(large.predictionsHash).toBe(golden.large.predictionsHash);
+      expect(large.loss).toEqual(golden.large.loss);
+    }
+  }, 120_000);
 });
