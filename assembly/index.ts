@@ -6,7 +6,7 @@
 //   losses/       mean losses and their gradients, fused softmax/sigmoid + cross-entropy
 //   optimizers/   in-place updates, regularization, clipping
 //   random/       PCG32 draws, shuffling, dropout
-//   metrics/      argmax, correct counts, sums
+//   metrics/      argmax, correct counts, sums, the finite check
 //   tasks/        one task (GEMM tile, column block, update chunk) of a job that threads share
 // Naming (after XNNPACK's micro-kernel convention): internal kernels say op, tile and ISA, e.g.
 // ukernel_4x8_simd, gemm_4x8_simd, gemm_scalar; the exported names say only the op (gemm_nn).
@@ -16,7 +16,7 @@ export { loss_mse, loss_bce, loss_bce_logits, loss_cce, loss_sparse_cce, loss_so
 export { opt_sgd, opt_momentum, opt_adam, opt_rmsprop, opt_adagrad, reg_grad, reg_penalty, clip_value, sum_squares, scale } from "./optimizers/optimizers";
 export { pcg_seed, pcg_u32, pcg_uniform, pcg_normal, pcg_shuffle, dropout_forward, dropout_backward } from "./random/pcg32";
 export { run_task } from "./tasks/tasks";
-export { argmax_rows, count_correct_onehot, count_correct_sparse, count_correct_binary, sum, sum_abs_diff, sum_sq_diff } from "./metrics/metrics";
+export { argmax_rows, count_correct_onehot, count_correct_sparse, count_correct_binary, sum, sum_abs_diff, sum_sq_diff, first_nonfinite } from "./metrics/metrics";
 
 /** First free byte after the module's static data: the host's arena starts here. */
 export function heap_base(): usize {

@@ -1,4 +1,4 @@
-// A 16-byte aligned bump arena over an engine's memory. Buffers are planned once (model build, batch size
+// A bump arena (buffers 64-byte aligned) over an engine's memory. Buffers are planned once (model build, batch size
 // change); nothing is allocated per step. memory.grow detaches old views, so views are made per use.
 import type { Engine } from "./engine.js";
 
@@ -15,7 +15,7 @@ export class Arena {
   /** Reserves `bytes` (16-byte aligned) and returns the byte offset; grows the memory if needed. */
   alloc(bytes: number): number {
     if (!Number.isInteger(bytes) || bytes < 0) throw new RangeError(`Arena.alloc: bytes must be a non-negative integer, received ${bytes}`);
-    const ptr = this.top;
+    const ptr = Math.ceil(this.top / 64) * 64; // buffers start on cache lines (weights rows stream whole lines)
     const end = align16(ptr + Math.max(bytes, 16)); // every buffer gets its own 16 bytes, even when empty
     const memory = this.engine.memory;
     if (end > memory.buffer.byteLength) {

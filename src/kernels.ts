@@ -67,4 +67,5 @@ export interface Kernels {
   sum(x: Ptr, n: number): number;
   sum_abs_diff(a: Ptr, b: Ptr, n: number): number;
   sum_sq_diff(a: Ptr, b: Ptr, n: number): number;
+  first_nonfinite(x: Ptr, n: number): number;
 }

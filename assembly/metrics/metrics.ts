@@ -63,3 +63,21 @@ export function sum_sq_diff(a: usize, b: usize, n: i32): f64 {
   }
   return s;
 }
+
+/** Index of the first NaN or ±Infinity among n floats, or -1 (the check of predict's input, after staging). */
+export function first_nonfinite(x: usize, n: i32): i32 {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    // v - v is 0 for a finite v and NaN otherwise; 16 at a time, then the exact index below.
+    for (; i + 16 <= n; i += 16) {
+      const a = v128.load(at(x, i)), b = v128.load(at(x, i + 4)), c = v128.load(at(x, i + 8)), d = v128.load(at(x, i + 12));
+      const s = f32x4.add(f32x4.add(f32x4.sub(a, a), f32x4.sub(b, b)), f32x4.add(f32x4.sub(c, c), f32x4.sub(d, d)));
+      if (v128.any_true(f32x4.ne(s, s))) break;
+    }
+  }
+  for (; i < n; i++) {
+    const v = load<f32>(at(x, i));
+    if (v - v != 0) return i;
+  }
+  return -1;
+}

@@ -5,7 +5,7 @@ import type { Engine } from "../engine.js";
 import { Layer } from "../layers/layer.js";
 import { getOptimizer, type Optimizer, type OptimizerName } from "../optim/index.js";
 import { getLoss, getMetrics, LOSS_NAMES, type LossKind, type MetricKind } from "../losses.js";
-import { toLabels, toMatrix, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
+import { notFinite, toLabels, toMatrix, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
 import { Prediction } from "../prediction.js";
 import { checkPositiveInt, invalid, ValueError } from "../errors.js";
 import { Runner, Totals, type Compiled } from "./runner.js";
@@ -164,11 +164,14 @@ export class Sequential {
     return t;
   }
 
-  /** Outputs for x, as a JS-owned Prediction (data, shape, argMax(), toArray()). */
+  /**
+   * Outputs for x, as a JS-owned Prediction (data, shape, argMax(), toArray()). Rows are computed
+   * independently, so batchSize (default 256; TF.js's is 32) changes the speed and memory, never a bit.
+   */
   predict(x: InputLike, args: { batchSize?: number } = {}): Prediction {
     const runner = this.build();
-    const X = toMatrix("predict(x)", x, runner.inputDim);
-    const batchSize = checkPositiveInt("predict({ batchSize })", args.batchSize ?? 32);
+    const X = toMatrix("predict(x)", x, runner.inputDim, false); // NaN and Infinity: checked in wasm below
+    const batchSize = checkPositiveInt("predict({ batchSize })", args.batchSize ?? 256);
     if (this.training) throw new ValueError("predict() was called while fit() is running; await fit() first");
     const n = X.shape[0];
     runner.plan(Math.min(batchSize, n));
@@ -176,6 +179,8 @@ export class Sequential {
     for (let start = 0; start < n; start += batchSize) {
       const rows = Math.min(batchSize, n - start);
       runner.stageX(X, null, start, rows);
+      const bad = runner.firstNonFinite(rows);
+      if (bad >= 0) throw notFinite("predict(x)", X.data[start * X.shape[1] + bad], start * X.shape[1] + bad, X.shape[1]);
       runner.forward(rows, false);
       runner.copyOutputs(out, start * runner.outputDim, rows);
     }
@@ -200,12 +205,16 @@ export class Sequential {
     return c.metrics.length ? [t.loss / t.rows, ...Array.from(t.metrics, (m) => m / t.rows)] : t.loss / t.rows;
   }
 
-  /** @internal One training step on rows [start, start + rows) of `order` (or of the data). */
-  trainStep(X: Matrix, Y: Labels, order: Int32Array | null, start: number, rows: number, t: Totals): void {
+  /**
+   * @internal One training step on rows [start, start + rows) of `order` (or of the data); `nextRows`
+   * rows from start + rows are the next step's batch (0: none), which threads stage during this one.
+   */
+  trainStep(X: Matrix, Y: Labels, order: Int32Array | null, start: number, rows: number, t: Totals, nextRows = 0): void {
     const c = this.compiled!;
     const runner = this.runner!;
-    runner.stageX(X, order, start, rows);
-    runner.stageY(Y, order, start, rows, Y.kind === "ids" && c.needsOneHot);
+    const oneHot = Y.kind === "ids" && c.needsOneHot;
+    runner.stageBatch(X, Y, order, start, rows, oneHot);
+    if (nextRows > 0) runner.prestage(X, Y, order, start + rows, nextRows, oneHot);
     runner.forward(rows, true);
     runner.loss(c, Y, rows, true, true, t);
     runner.accumulate(c, Y, rows, t, true);

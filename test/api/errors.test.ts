@@ -14,6 +14,15 @@ const Y = [0, 2];
 const weights = (m: ReturnType<typeof model>) => m.getWeights().map((w) => Array.from(w.data));
 
 describe("errors", () => {
+  it("predict names the row and column of a value that is not finite, in any batch", () => {
+    const m = model();
+    const x = new Float32Array(700 * 3).fill(0.5);
+    x[600 * 3 + 2] = -Infinity; // in the third batch of 256
+    expect(() => m.predict({ data: x, shape: [700, 3] })).toThrow("predict(x) must hold finite numbers; received -Infinity at row 600, column 2");
+    expect(() => m.predict([[1, NaN, 3]])).toThrow("predict(x) must hold finite numbers; received NaN at row 0, column 1");
+    expect(() => m.predict({ data: x, shape: [700, 3] }, { batchSize: 7 })).toThrow(/at row 600, column 2/);
+  });
+
   const fitCases: [string, unknown, unknown, object, RegExp][] = [
     ["x with the wrong width", [[1, 2], [3, 4]], Y, {}, /fit\(x\) columns must be 3 \(the model's input size\); received 2/],
     ["ragged x rows", [[1, 2, 3], [4, 5]], Y, {}, /fit\(x\)\[1\] must be an array of 3 numbers, like row 0; received an array of length 2/],

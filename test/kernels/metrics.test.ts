@@ -47,3 +47,25 @@ describe.each(BUILDS)("metrics (%s build)", (build) => {
     }
   });
 });
+
+describe.each(BUILDS)("first_nonfinite (%s build)", (build) => {
+  it("finds the first NaN or ±Infinity at every position of ragged lengths, and -1 when there is none", async () => {
+    const s = new Scratch(await loadEngine(build));
+    for (const n of [0, 1, 3, 4, 15, 16, 17, 33, 100]) {
+      s.reset();
+      const a = randomArray(n, n + 1, -1e30, 1e30);
+      const p = s.put(a);
+      expect(s.k.first_nonfinite(p, n)).toBe(-1);
+      for (let i = 0; i < n; i++) {
+        for (const bad of [NaN, Infinity, -Infinity]) {
+          const f = s.arena.f32(p, n);
+          f[i] = bad;
+          if (i + 2 < n) f[i + 2] = NaN; // a later one does not matter
+          expect(s.k.first_nonfinite(p, n), `n=${n} i=${i} ${bad}`).toBe(i);
+          f.set(a);
+        }
+      }
+      expect(s.k.first_nonfinite(s.put([3.4028234663852886e38, -3.4028234663852886e38, 1e-45]), 3)).toBe(-1); // the largest and smallest finite floats
+    }
+  });
+});
