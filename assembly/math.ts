@@ -21,8 +21,7 @@ const E3: f32 = 4.1665795894e-2;
 const E4: f32 = 1.6666665459e-1;
 const E5: f32 = 5.0000001201e-1;
 
-// @ts-ignore: decorator
-@inline export function expf(x: f32): f32 {
+export function expf(x: f32): f32 {
   x = EXP_HI < x ? EXP_HI : x; // NaN stays NaN (as pmin/pmax in the vector form)
   x = x < EXP_LO ? EXP_LO : x;
   const t = x * LOG2E + MAGIC;
@@ -75,8 +74,7 @@ const L8: f32 = 3.3333331174e-1;
 const TWO23: f32 = 8388608.0; // 2^23, lifts subnormals into the normal range
 
 // Natural log. logf(0) = -inf, logf(x < 0) = NaN, logf(+inf) = +inf, subnormals handled.
-// @ts-ignore: decorator
-@inline export function logf(x: f32): f32 {
+export function logf(x: f32): f32 {
   const sub = x < 1.17549435e-38; // below FLT_MIN (also 0 and negatives; fixed up at the end)
   const xs = sub ? x * TWO23 : x;
   const bits = reinterpret<i32>(xs);
@@ -137,8 +135,7 @@ const T3: f32 = 1.33314422036e-1;
 const T4: f32 = -3.33332819422e-1;
 
 // tanh: odd polynomial below |x| = 0.625, 1 - 2/(exp(2|x|) + 1) above; tanh(±inf) = ±1 exactly.
-// @ts-ignore: decorator
-@inline export function tanhf(x: f32): f32 {
+export function tanhf(x: f32): f32 {
   const a = abs(x);
   const s = x * x;
   const small: f32 = (((((T0 * s + T1) * s + T2) * s + T3) * s + T4) * s) * x + x;
@@ -163,8 +160,7 @@ const T4: f32 = -3.33332819422e-1;
   return v128.bitselect(x, r, f32x4.ne(x, x));
 }
 
-// @ts-ignore: decorator
-@inline export function sigmoidf(x: f32): f32 {
+export function sigmoidf(x: f32): f32 {
   return 1.0 / (1.0 + expf(-x));
 }
 
@@ -175,8 +171,7 @@ const T4: f32 = -3.33332819422e-1;
 }
 
 // log(1 + x) for x >= 0 (Kahan's trick: exact to a few ulp even where 1 + x rounds).
-// @ts-ignore: decorator
-@inline export function log1pf(x: f32): f32 {
+export function log1pf(x: f32): f32 {
   const u: f32 = 1.0 + x;
   return u == 1.0 ? x : logf(u) * (x / (u - 1.0));
 }

@@ -1,7 +1,7 @@
-// Loads one of the wasm builds into a host-owned WebAssembly.Memory.
-// @assemblyscript/loader does the instantiation only; callers use the raw `instance.exports` (typed as
-// Kernels) so that hot paths pay no wrapper.
-import { instantiateSync } from "@assemblyscript/loader";
+// Loads one of the wasm builds into a host-owned WebAssembly.Memory. Callers use the raw
+// `instance.exports` (typed as Kernels), so hot paths pay no wrapper. The kernels import nothing but the
+// memory (no AssemblyScript runtime, no abort), so WebAssembly.Instance is all that instantiation takes:
+// @assemblyscript/loader, which did it before, cost 5 KB of every browser bundle and nothing else.
 import type { Kernels } from "./kernels.js";
 
 /** simd and scalar: one thread; threads: the SIMD build on a shared memory, for the pool (src/pool.ts). */
@@ -33,10 +33,10 @@ export interface EngineThreads {
   /** Where the job record and the per-thread GEMM workspaces are (planned by the runner). */
   setBuffers(record: number, work: number, stride: number, slots: number): void;
   /**
-   * Work for the calling thread to do during the next parallel GEMM (staging the next batch), while the
-   * workers take more of its tiles; null cancels it. It runs at most once, or not at all.
+   * Work for the calling thread to do during the next parallel GEMM (staging `bytes` of the next batch),
+   * while the workers take more of its tiles; null cancels it. It runs at most once, or not at all.
    */
-  setSideWork(work: (() => void) | null): void;
+  setSideWork(work: (() => void) | null, bytes?: number): void;
   /** Releases the workers' instances on this model's memory. */
   dispose(): void;
 }
@@ -68,7 +68,7 @@ function newMemory(build: Build): WebAssembly.Memory {
 /** Instantiates a compiled build on a fresh memory of its own (instantiating a compiled module is allowed everywhere, Workers included). */
 export function engineFromModule(build: Build, module: WebAssembly.Module): Engine {
   const memory = newMemory(build);
-  const { instance } = instantiateSync(module, { env: { memory } });
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
   const kernels = instance.exports as unknown as Kernels;
   return { build, memory, kernels, heapBase: kernels.heap_base() };
 }

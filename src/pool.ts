@@ -8,6 +8,7 @@
 // that the others take more. The split comes from the shapes alone (never from the thread count), and
 // every output element is computed by one task exactly as the single-threaded kernel computes it: the
 // bits are the same for any number of threads.
+import "./api.js"; // so that in the browser build the code this lazy module shares with the entry is one startup chunk
 import type { Engine, EngineThreads } from "./engine.js";
 import type { Kernels } from "./kernels.js";
 import { Act } from "./kernels.js";
@@ -232,7 +233,7 @@ export class Pool {
  */
 export function gemmGrid(m: number, n: number, k: number, out: Int32Array, tileFlops = TILE_FLOPS, fine = false): number {
   const flops = 2 * m * n * k;
-  if (flops < 4 * tileFlops) return 1;
+  if (flops < 8 * tileFlops) return 1; // about 20 us of work: less is not worth a fork-join
   let best = flops / (tileSpeed(m) * tileSpeed(n, true)) * 2 + 2 * tileFlops; // one tile on the calling thread
   let count = 1;
   for (let q = 1; q <= MAX_TILES; q++) {
@@ -245,6 +246,7 @@ export function gemmGrid(m: number, n: number, k: number, out: Int32Array, tileF
       if (cols < p) break;
       const tiles = rows * cols;
       if (tiles < 2) continue;
+      if (fine && ((mb < 32 && mb < m) || (nb < 64 && nb < n))) continue; // finer, but not into slow tiles
       const tile = (2 * mb * nb * k) / (tileSpeed(mb) * tileSpeed(nb, true)) + tileFlops;
       const cost = (fine ? Math.ceil(tiles / 4) + Math.ceil(tiles / 8) : Math.ceil(tiles / 2) + Math.ceil(tiles / 4)) * tile;
       if (cost < best) {
@@ -288,6 +290,7 @@ export function parallelKernels(pool: Pool, engine: Engine, owner: object, tunin
   const id = pool.attach(owner, memory);
   let rec = 0, work = 0, stride = 0, slots = 1;
   let side: (() => void) | null = null;
+  let sideBytes = 0;
   let buffer = memory.buffer;
   let i32 = new Int32Array(buffer);
   let f32 = new Float32Array(buffer);
@@ -306,10 +309,11 @@ export function parallelKernels(pool: Pool, engine: Engine, owner: object, tunin
 
   function gemm(m: number, n: number, k: number, a: number, ars: number, aks: number, b: number, bT: number, ldb: number, c: number, acc: number, bias: number, act: number, alpha: number): boolean {
     if (!parallel() || m <= 0 || n <= 0) return false;
-    // With side work for the calling thread, finer tiles let the workers take over more of the GEMM.
-    const tiles = gemmGrid(m, n, Math.max(k, 0), grid, tileFlops, side !== null);
+    // Side work rides along only on a GEMM of at least twice its duration (copying a byte from a random
+    // row costs about what 16 flops do); then finer tiles let the workers take over more of the GEMM.
+    const sideWork = side && 2 * m * n * k >= 32 * sideBytes ? side : null;
+    const tiles = gemmGrid(m, n, Math.max(k, 0), grid, tileFlops, sideWork !== null);
     if (tiles < 2) return false;
-    const sideWork = side;
     side = null;
     const r = words();
     i32[r] = GEMM;
@@ -385,8 +389,9 @@ export function parallelKernels(pool: Pool, engine: Engine, owner: object, tunin
       stride = workStride;
       slots = workSlots;
     },
-    setSideWork(w) {
+    setSideWork(w, bytes = 0) {
       side = w;
+      sideBytes = bytes;
     },
     dispose() {
       rec = 0;

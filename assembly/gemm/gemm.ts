@@ -11,7 +11,7 @@
 // special loads; the panel (KC x 8 floats = 8 KiB) stays in L1 while MC rows of A pass over it. A is
 // packed into 4-row micro-panels too when enough B panels reuse it (see PACK_A_MIN_N).
 // Edge tiles (M % 4, N % 8) run the same micro-kernel on a 4x8 scratch tile in the workspace.
-import { act_scalar, act_simd, SOFTMAX } from "../activations/activations";
+import { act_forward, SOFTMAX } from "../activations/activations";
 import { softmax_row } from "../activations/activations";
 
 const MR = 4;
@@ -234,26 +234,26 @@ function pack_a_simd(a: usize, ars: usize, aks: usize, i0: i32, mc: i32, pc: i32
 }
 
 // Bias, then the activation, on a finished rows x cols tile (softmax: bias only; rows are done at the end).
-// Not inlined: one copy of the activation code serves every caller.
+// The activation is act_forward's (the same operations, lane by lane, as a separate pass would do), so
+// one copy of the activation code serves both.
 function epilogue(c: usize, ldc: usize, rows: i32, cols: i32, bias: usize, act: i32, alpha: f32): void {
   const a = act == SOFTMAX ? 0 : act;
   for (let r = 0; r < rows; r++) {
     const row = c + <usize>r * ldc;
-    let j = 0;
-    if (ASC_FEATURE_SIMD) {
-      for (; j + 4 <= cols; j += 4) {
+    if (bias) {
+      let j = 0;
+      if (ASC_FEATURE_SIMD) {
+        for (; j + 4 <= cols; j += 4) {
+          const o = <usize>j << 2;
+          v128.store(row + o, f32x4.add(v128.load(row + o), v128.load(bias + o)));
+        }
+      }
+      for (; j < cols; j++) {
         const o = <usize>j << 2;
-        let v = v128.load(row + o);
-        if (bias) v = f32x4.add(v, v128.load(bias + o));
-        v128.store(row + o, act_simd(a, v, alpha));
+        store<f32>(row + o, load<f32>(row + o) + load<f32>(bias + o));
       }
     }
-    for (; j < cols; j++) {
-      const o = <usize>j << 2;
-      let v = load<f32>(row + o);
-      if (bias) v += load<f32>(bias + o);
-      store<f32>(row + o, act_scalar(a, v, alpha));
-    }
+    if (a != 0) act_forward(a, row, row, cols, alpha);
   }
 }
 

@@ -1,6 +1,7 @@
 // A model <-> TF.js's ModelArtifacts ({ modelTopology, weightSpecs, weightData, trainingConfig }), the
 // in-memory form of model.json + weights.bin. Loading checks everything before it builds anything a
 // caller can see: a broken file gives an error naming what is wrong, never a half-loaded model.
+import "../api.js"; // so that in the browser build the code this lazy module shares with the entry is one startup chunk
 import type { Sequential } from "../model/sequential.js";
 import { Dropout } from "../layers/dropout.js";
 import { getOptimizer, optimizers, type Optimizer } from "../optim/index.js";

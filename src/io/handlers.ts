@@ -1,9 +1,13 @@
 // Where models are saved to and loaded from: files (Node, Deno, Bun), http(s) (load, through fetch),
 // localstorage://, indexeddb:// (in TF.js's own layouts), downloads:// (browsers), TF.js-style IO handler
 // objects, and memory: the artifacts object or one self-contained byte string (for Workers KV/R2).
+import "../api.js"; // so that in the browser build the code this lazy module shares with the entry is one startup chunk
 import { ValueError, describe } from "../errors.js";
 import { nodeFs } from "../backend.js";
 import type { ModelArtifacts, WeightSpec } from "./artifacts.js";
+import { MAGIC, modelJson, toBytes, type ModelJson } from "./bytes.js";
+
+export { toBytes };
 
 export interface SaveResult {
   modelArtifactsInfo: { dateSaved: Date; modelTopologyType: "JSON"; modelTopologyBytes: number; weightSpecsBytes: number; weightDataBytes: number };
@@ -17,41 +21,7 @@ export interface IOHandler {
   load?(): Promise<ModelArtifacts>;
 }
 
-interface ModelJson {
-  modelTopology: unknown;
-  weightsManifest: { paths: string[]; weights: WeightSpec[] }[];
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string | null;
-  trainingConfig?: ModelArtifacts["trainingConfig"];
-}
-
 const SCHEMES = "a directory path or file://, localstorage://, indexeddb://, downloads://, \"memory\", or an object with save()";
-
-function modelJson(a: ModelArtifacts, weightsPath: string): ModelJson {
-  return {
-    modelTopology: a.modelTopology,
-    weightsManifest: [{ paths: [weightsPath], weights: a.weightSpecs }],
-    format: a.format ?? "layers-model",
-    generatedBy: a.generatedBy,
-    convertedBy: a.convertedBy ?? null,
-    ...(a.trainingConfig ? { trainingConfig: a.trainingConfig } : {}),
-  };
-}
-
-const MAGIC = 0x314c594d; // "MYL1" little-endian
-
-/** One byte string holding model.json and weights.bin: magic, JSON length (u32 LE), JSON, weights. */
-export function toBytes(a: ModelArtifacts): Uint8Array {
-  const json = new TextEncoder().encode(JSON.stringify(modelJson(a, "weights.bin")));
-  const out = new Uint8Array(8 + json.length + a.weightData.byteLength);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, MAGIC, true);
-  dv.setUint32(4, json.length, true);
-  out.set(json, 8);
-  out.set(new Uint8Array(a.weightData), 8 + json.length);
-  return out;
-}
 
 function fromBytes(bytes: Uint8Array): ModelArtifacts {
   if (bytes.byteLength < 8 || new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true) !== MAGIC) {

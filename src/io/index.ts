@@ -1,9 +1,10 @@
 // loadLayersModel: the other half of model.save, for every source model.save writes and TF.js reads.
-import { Sequential } from "../model/sequential.js";
-import { decode } from "./artifacts.js";
-import { loadArtifacts } from "./handlers.js";
+// The decoder and the storage handlers (src/io/load.ts) load on first use: an app that never loads a
+// model does not carry them.
+import type { Sequential } from "../model/sequential.js";
 
-export { toBytes, type IOHandler, type SaveResult } from "./handlers.js";
+export { toBytes } from "./bytes.js";
+export type { IOHandler, SaveResult } from "./handlers.js";
 export type { ModelArtifacts, WeightSpec } from "./artifacts.js";
 
 /**
@@ -14,5 +15,6 @@ export type { ModelArtifacts, WeightSpec } from "./artifacts.js";
  * is returned. With saved training state, the model comes back compiled with its optimizer state.
  */
 export async function loadLayersModel(source: unknown): Promise<Sequential> {
-  return decode(await loadArtifacts(source), (name, layers) => new Sequential({ name, layers }));
+  const { loadModel } = await import("./load.js");
+  return loadModel(source);
 }

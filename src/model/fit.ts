@@ -4,7 +4,7 @@
 // before the first batch.
 import type { Sequential } from "./sequential.js";
 import { Totals } from "./runner.js";
-import { Progress } from "./progress.js";
+import type { Progress } from "./progress.js";
 import { nextTurn } from "./yield.js";
 import type { Callback, Logs } from "../callbacks.js";
 import { toLabels, toMatrix, sliceLabels, sliceRows, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
@@ -101,7 +101,8 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
   const barLogs: Logs = { loss: 0 }; // the progress bar shows the epoch's running means, as Keras does
   for (const m of c.metrics) batchLogs[m] = barLogs[m] = 0;
   const wantBatchLogs = cbs.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
-  const progress = verbose ? new Progress(epochs, n, steps) : undefined;
+  // The progress bar loads only where it is shown (Node's default; browsers default to silent).
+  const progress: Progress | undefined = verbose ? new (await import("./progress.js")).Progress(epochs, n, steps) : undefined;
   const call = async (hook: keyof Callback, ...a: unknown[]) => {
     for (const cb of cbs) {
       const f = cb[hook] as ((...x: unknown[]) => unknown) | undefined;

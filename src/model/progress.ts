@@ -1,5 +1,6 @@
 // verbose = 1 in Node: a Keras-style progress bar per epoch on a TTY (samples done, samples/s, loss and
 // metrics), one plain line per epoch otherwise. Redraws by batch count, not by clock.
+import "../api.js"; // so that in the browser build the code this lazy module shares with the entry is one startup chunk
 import type { Logs } from "../callbacks.js";
 
 interface Out {

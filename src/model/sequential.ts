@@ -11,8 +11,7 @@ import { checkPositiveInt, invalid, ValueError } from "../errors.js";
 import { Runner, Totals, type Compiled } from "./runner.js";
 import { summaryLines } from "./summary.js";
 import { fit, type FitArgs, type History } from "./fit.js";
-import { encode } from "../io/artifacts.js";
-import { saveArtifacts, type IOHandler, type SaveResult } from "../io/handlers.js";
+import type { IOHandler, SaveResult } from "../io/handlers.js";
 import { modelToTopology, layersFromTopology, type TopologyJson } from "../io/topology.js";
 
 export interface CompileArgs {
@@ -71,6 +70,8 @@ export class Sequential {
    */
   async save(target: string | IOHandler, options: { includeOptimizer?: boolean } = {}): Promise<SaveResult> {
     if (this.training) throw new ValueError("save() was called while fit() is running");
+    // Loaded on first save: an app that never saves does not carry the file formats and storage handlers.
+    const [{ encode }, { saveArtifacts }] = await Promise.all([import("../io/artifacts.js"), import("../io/handlers.js")]);
     return saveArtifacts(encode(this, options.includeOptimizer ?? false), target);
   }
 
