@@ -1,13 +1,15 @@
 // npm run diag:memory — shows that a training step allocates nothing: after a warm-up, two fits of
 // 2,000 and 12,000 steps (batch 32, Adam, dropout, accuracy metric); the difference of their JS heap
 // growth over the 10,000 extra steps is what a step allocates. Also reports the garbage collections
-// and the model's wasm memory. Run with --expose-gc (the npm script does).
+// and the model's wasm memory. Run with --expose-gc (the npm script does). The model is wide enough
+// (256 -> 256) that with threads (the default here) its big GEMMs and update are split among them, and
+// the next batch is staged during the weight-gradient GEMM: that path allocates nothing either.
 import { PerformanceObserver } from "node:perf_hooks";
 import { getHeapSpaceStatistics } from "node:v8";
 import * as myelin from "../dist/index.js";
 
 if (typeof globalThis.gc !== "function") throw new Error("run with node --expose-gc");
-const n = 32_000, d = 64;
+const n = 32_000, d = 256;
 const x = new Float32Array(n * d);
 const y = new Int32Array(n);
 let s = 1;
@@ -16,7 +18,7 @@ for (let i = 0; i < n; i++) y[i] = i % 10;
 myelin.setSeed(1);
 const model = myelin.sequential({
   layers: [
-    myelin.layers.dense({ units: 128, activation: "relu", inputShape: [d] }),
+    myelin.layers.dense({ units: 256, activation: "relu", inputShape: [d] }),
     myelin.layers.dropout({ rate: 0.2 }),
     myelin.layers.dense({ units: 10, activation: "softmax" }),
   ],
@@ -65,4 +67,4 @@ console.log("(a step itself allocates nothing; what remains is per epoch — His
 console.log(`garbage collections during the 28,000 measured steps: ${scavenges} scavenges (besides the ${gcs - scavenges} full GCs this script asks for)`);
 globalThis.gc();
 console.log(`JS heap used (after a full GC): before the 28,000 steps ${kb(heapBefore)}, after ${kb(process.memoryUsage().heapUsed)}`);
-console.log(`wasm memory: before ${kb(wasm0)}, after ${kb(wasmBytes())} (grew ${wasmBytes() - wasm0} bytes)`);
+console.log(`wasm memory: before ${kb(wasm0)}, after ${kb(wasmBytes())} (grew ${wasmBytes() - wasm0} bytes); threads: ${myelin.threadCount()}`);
