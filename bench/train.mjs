@@ -5,6 +5,7 @@
 // batch 128, then predict figures (one sample, median latency; 10,000 samples in one call), myelin's
 // GFLOP/s against the measured wasm SIMD peak, and the mean test accuracy over 5 seeds of the 5-epoch
 // Adam recipe. PyTorch (Debian's python3-torch with OpenBLAS) joins when /usr/bin/python3 has it.
+// Every figure is the best of two rounds (see ROUNDS).
 // Prints figures only; nothing passes or fails on time. `--quick` trains on fewer samples.
 import { existsSync, readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
@@ -19,6 +20,7 @@ if (!existsSync(`${DIR}/train-images-idx3-ubyte.gz`)) {
 }
 const quick = process.argv.includes("--quick");
 const THREADS = [1, 2];
+const ROUNDS = 2;
 const FLOP_PER_SAMPLE = 2 * 3 * (784 * 128 + 128 * 64 + 64 * 10) - 2 * 784 * 128; // forward, dW, dX of layers 2-3
 const FLOP_PER_PREDICTION = 2 * (784 * 128 + 128 * 64 + 64 * 10);
 
@@ -146,14 +148,28 @@ function tfPredict(tf) {
   return r;
 }
 
+// PyTorch's figures on `threads` threads: the best of ROUNDS runs and, for 2 threads, of the two ways to
+// spend them (torch's own threads with a one-thread OpenBLAS, or one torch thread and a two-thread
+// OpenBLAS: here the first is much better at batch 32, the second a little at batch 128; both on at
+// once oversubscribes the cores).
 function torchFigures(threads) {
   const py = "/usr/bin/python3";
   const probe = spawnSync(py, ["-c", "import torch"], { encoding: "utf8" });
   if (probe.status !== 0) return undefined;
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
-  const r = spawnSync(py, [new URL("./train_torch.py", import.meta.url).pathname, "--threads", String(threads), ...(quick ? ["--quick"] : [])], { encoding: "utf8", maxBuffer: 1 << 20, env });
-  if (r.status !== 0) { console.error(r.stderr); return undefined; }
-  return JSON.parse(r.stdout.trim().split("\n").at(-1));
+  const ways = threads === 1 ? [[1, 1]] : [[threads, 1], [1, threads]]; // [torch threads, OpenBLAS threads]
+  let best;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [torchThreads, blas] of ways) {
+      const env = { ...process.env, OPENBLAS_NUM_THREADS: String(blas), OMP_NUM_THREADS: String(torchThreads) };
+      const r = spawnSync(py, [new URL("./train_torch.py", import.meta.url).pathname, "--threads", String(torchThreads), ...(quick ? ["--quick"] : [])], { encoding: "utf8", maxBuffer: 1 << 20, env });
+      if (r.status !== 0) { console.error(r.stderr); return undefined; }
+      const f = JSON.parse(r.stdout.trim().split("\n").at(-1));
+      best = best
+        ? { train: best.train.map((v, i) => Math.max(v, f.train[i])), predictOneUs: Math.min(best.predictOneUs, f.predictOneUs), predictManyPerS: Math.max(best.predictManyPerS, f.predictManyPerS) }
+        : f;
+    }
+  }
+  return best;
 }
 
 // The measured wasm SIMD mul+add peak (8 independent f32x4 accumulators, build/peak.wasm) on one thread.
@@ -178,12 +194,17 @@ console.log(`myelin training benchmark — ${cpus()[0]?.model}, ${cpus().length}
 console.log("Fashion-MNIST MLP 784→128 relu→64 relu→10 softmax, categorical cross-entropy, glorot-uniform");
 console.log(`measured wasm SIMD mul+add peak, one thread: ${peak.toFixed(1)} GFLOP/s\n`);
 
-const results = CONFIGS.map((cfg) => ({ cfg, myelin: [] }));
-const predicts = { myelin: [] };
-for (const threads of THREADS) {
-  await myelin.init({ threads });
-  for (const r of results) r.myelin.push(await myelinRate(r.cfg));
-  predicts.myelin.push(myelinPredict());
+// ROUNDS rounds, 1 and 2 threads alternating, the best of each: a neighbour on this shared machine can
+// take the second core for seconds (PyTorch is measured the same way).
+const results = CONFIGS.map((cfg) => ({ cfg, myelin: THREADS.map(() => 0) }));
+const predicts = { myelin: THREADS.map(() => ({ oneUs: Infinity, manyPerS: 0 })) };
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [t, threads] of THREADS.entries()) {
+    await myelin.init({ threads });
+    for (const r of results) r.myelin[t] = Math.max(r.myelin[t], await myelinRate(r.cfg));
+    const p = myelinPredict();
+    predicts.myelin[t] = { oneUs: Math.min(predicts.myelin[t].oneUs, p.oneUs), manyPerS: Math.max(predicts.myelin[t].manyPerS, p.manyPerS) };
+  }
 }
 await myelin.init();
 
