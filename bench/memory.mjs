@@ -2,8 +2,8 @@
 // 2,000 and 12,000 steps (batch 32, Adam, dropout, accuracy metric); the difference of their JS heap
 // growth over the 10,000 extra steps is what a step allocates. Also reports the garbage collections
 // and the model's wasm memory. Run with --expose-gc (the npm script does). The model is wide enough
-// (256 -> 256) that with threads (the default here) its big GEMMs and update are split among them, and
-// the next batch is staged during the weight-gradient GEMM: that path allocates nothing either.
+// (256 -> 256) that with threads (the default here) its big GEMMs and update are split among them: that
+// path allocates nothing either.
 import { PerformanceObserver } from "node:perf_hooks";
 import { getHeapSpaceStatistics } from "node:v8";
 import * as myelin from "../dist/index.js";

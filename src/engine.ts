@@ -32,11 +32,6 @@ export interface EngineThreads {
   readonly slots: number;
   /** Where the job record and the per-thread GEMM workspaces are (planned by the runner). */
   setBuffers(record: number, work: number, stride: number, slots: number): void;
-  /**
-   * Work for the calling thread to do during the next parallel GEMM (staging `bytes` of the next batch),
-   * while the workers take more of its tiles; null cancels it. It runs at most once, or not at all.
-   */
-  setSideWork(work: (() => void) | null, bytes?: number): void;
   /** Releases the workers' instances on this model's memory. */
   dispose(): void;
 }

@@ -180,7 +180,7 @@ export class Pool {
   }
 
   /** Runs tasks 0 .. n-1 of the job recorded at `rec` on every thread, this one included, and waits. */
-  run(k: Kernels, id: number, rec: number, n: number, work: number, stride: number, slots: number, side?: (() => void) | null): void {
+  run(k: Kernels, id: number, rec: number, n: number, work: number, stride: number, slots: number): void {
     const c = this.ctrl;
     const s = Atomics.load(c, L.SEQ);
     Atomics.store(c, L.SEQ, s + 1); // closed: no worker enters while the job is rewritten
@@ -196,7 +196,6 @@ export class Pool {
     Atomics.store(c, L.DONE, 0);
     Atomics.store(c, L.SEQ, s + 2); // published
     if (Atomics.load(c, L.SLEEPERS) > 0) Atomics.notify(c, L.SEQ);
-    if (side) side(); // the workers take tiles meanwhile
     for (let t = Atomics.add(c, L.NEXT, 1); t < n; t = Atomics.add(c, L.NEXT, 1)) {
       k.run_task(rec, t, work);
       Atomics.add(c, L.DONE, 1);
@@ -231,7 +230,7 @@ export class Pool {
  * shorter loops; `tileSpeed`), and each tile costs a fixed TILE_FLOPS of dispatch. The thread count
  * actually in use plays no part, so the split, like the bits, is the same for every count.
  */
-export function gemmGrid(m: number, n: number, k: number, out: Int32Array, tileFlops = TILE_FLOPS, fine = false): number {
+export function gemmGrid(m: number, n: number, k: number, out: Int32Array, tileFlops = TILE_FLOPS): number {
   const flops = 2 * m * n * k;
   if (flops < 8 * tileFlops) return 1; // about 20 us of work: less is not worth a fork-join
   let best = flops / (tileSpeed(m) * tileSpeed(n, true)) * 2 + 2 * tileFlops; // one tile on the calling thread
@@ -246,9 +245,8 @@ export function gemmGrid(m: number, n: number, k: number, out: Int32Array, tileF
       if (cols < p) break;
       const tiles = rows * cols;
       if (tiles < 2) continue;
-      if (fine && ((mb < 32 && mb < m) || (nb < 64 && nb < n))) continue; // finer, but not into slow tiles
       const tile = (2 * mb * nb * k) / (tileSpeed(mb) * tileSpeed(nb, true)) + tileFlops;
-      const cost = (fine ? Math.ceil(tiles / 4) + Math.ceil(tiles / 8) : Math.ceil(tiles / 2) + Math.ceil(tiles / 4)) * tile;
+      const cost = (Math.ceil(tiles / 2) + Math.ceil(tiles / 4)) * tile;
       if (cost < best) {
         best = cost;
         count = tiles;
@@ -289,8 +287,6 @@ export function parallelKernels(pool: Pool, engine: Engine, owner: object, tunin
   const memory = engine.memory;
   const id = pool.attach(owner, memory);
   let rec = 0, work = 0, stride = 0, slots = 1;
-  let side: (() => void) | null = null;
-  let sideBytes = 0;
   let buffer = memory.buffer;
   let i32 = new Int32Array(buffer);
   let f32 = new Float32Array(buffer);
@@ -309,12 +305,8 @@ export function parallelKernels(pool: Pool, engine: Engine, owner: object, tunin
 
   function gemm(m: number, n: number, k: number, a: number, ars: number, aks: number, b: number, bT: number, ldb: number, c: number, acc: number, bias: number, act: number, alpha: number): boolean {
     if (!parallel() || m <= 0 || n <= 0) return false;
-    // Side work rides along only on a GEMM of at least twice its duration (copying a byte from a random
-    // row costs about what 16 flops do); then finer tiles let the workers take over more of the GEMM.
-    const sideWork = side && 2 * m * n * k >= 32 * sideBytes ? side : null;
-    const tiles = gemmGrid(m, n, Math.max(k, 0), grid, tileFlops, sideWork !== null);
+    const tiles = gemmGrid(m, n, Math.max(k, 0), grid, tileFlops);
     if (tiles < 2) return false;
-    side = null;
     const r = words();
     i32[r] = GEMM;
     i32[r + 1] = m; i32[r + 2] = n; i32[r + 3] = k;
@@ -324,7 +316,7 @@ export function parallelKernels(pool: Pool, engine: Engine, owner: object, tunin
     i32[r + 14] = act === Act.softmax ? Act.linear : act; // softmax needs whole rows: done below
     f32[r + 15] = alpha;
     i32[r + 16] = grid[0]; i32[r + 17] = grid[1]; i32[r + 18] = grid[2];
-    pool.run(raw, id, rec, tiles, work, stride, slots, sideWork);
+    pool.run(raw, id, rec, tiles, work, stride, slots);
     if (act === Act.softmax) raw.softmax_forward(c, c, m, n);
     return true;
   }
@@ -388,10 +380,6 @@ export function parallelKernels(pool: Pool, engine: Engine, owner: object, tunin
       work = workspace;
       stride = workStride;
       slots = workSlots;
-    },
-    setSideWork(w, bytes = 0) {
-      side = w;
-      sideBytes = bytes;
     },
     dispose() {
       rec = 0;

@@ -174,7 +174,6 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
 function trainSpan(model: Sequential, X: Matrix, Y: Labels, order: Int32Array, b0: number, b1: number, batchSize: number, n: number, totals: Totals): void {
   for (let b = b0; b < b1 && !model.stopTraining; b++) {
     const start = b * batchSize;
-    const rows = Math.min(batchSize, n - start);
-    model.trainStep(X, Y, order, start, rows, totals, Math.min(batchSize, n - start - rows));
+    model.trainStep(X, Y, order, start, Math.min(batchSize, n - start), totals);
   }
 }

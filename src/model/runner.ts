@@ -74,12 +74,7 @@ export class Runner {
   private d1 = 0;
   private yDense = 0;
   private yIds = 0;
-  // With threads, a second set of staging buffers: the pool stages the next batch into them while a big
-  // backward GEMM runs (the calling thread copies while the workers compute), then they swap.
-  private spare = { x: 0, yDense: 0, yIds: 0 };
   private bounce: Float32Array | null = null; // a plain buffer for a batch of input rows (threads)
-  private readonly pre = { ready: false, X: null as Matrix | null, Y: null as Labels | null, order: null as Int32Array | null, start: 0, rows: 0, oneHot: false };
-  private readonly prestageFn = (): void => this.prestageNow();
   private probs = 0;
   shuffleState = 0;
   private record = 0; // a parallel job's record (threads build)
@@ -170,11 +165,7 @@ export class Runner {
     this.d1 = alloc(rows * maxDim);
     this.yDense = alloc(rows * this.outputDim);
     this.yIds = alloc(rows);
-    if (this.engine.threads) {
-      this.spare = { x: alloc(rows * this.inputDim), yDense: alloc(rows * this.outputDim), yIds: alloc(rows) };
-      this.bounce = new Float32Array(rows * this.inputDim);
-    }
-    this.pre.ready = false;
+    if (this.engine.threads) this.bounce = new Float32Array(rows * this.inputDim);
     this.probs = alloc(rows * this.outputDim);
     // One GEMM workspace per thread (with threads, each task packs its tiles' operands in its thread's).
     const stride = Math.ceil(work / 16) * 16;
@@ -198,11 +189,11 @@ export class Runner {
    * TypedArray.set from a per-row view is 3x faster than an element loop; the views are made once per
    * dataset (rowViews), so a step allocates nothing.
    */
-  stageX(x: Matrix, order: Int32Array | null, start: number, rows: number, to = this.x): void {
+  stageX(x: Matrix, order: Int32Array | null, start: number, rows: number): void {
     this.refreshViews();
     const d = x.shape[1];
     const dst = this.f32;
-    let o = to >>> 2;
+    let o = this.x >>> 2;
     if (!order) {
       // Consecutive rows (predict, evaluate): one copy, of the whole array when it is one batch.
       dst.set(start === 0 && rows * d === x.data.length ? x.data : x.data.subarray(start * d, (start + rows) * d), o);
@@ -227,7 +218,8 @@ export class Runner {
     }
   }
 
-  stageY(y: Labels, order: Int32Array | null, start: number, rows: number, oneHot: boolean, yIds = this.yIds, yDense = this.yDense): void {
+  stageY(y: Labels, order: Int32Array | null, start: number, rows: number, oneHot: boolean): void {
+    const yIds = this.yIds, yDense = this.yDense;
     this.refreshViews();
     const f = this.f32;
     if (y.kind === "ids") {
@@ -254,47 +246,6 @@ export class Runner {
   /** Index of the first NaN or ±Infinity in the staged input rows, or -1. */
   firstNonFinite(rows: number): number {
     return this.k.first_nonfinite(this.x, rows * this.inputDim);
-  }
-
-  /**
-   * Stages a training batch: takes the one the pool staged during the last step when it is this one,
-   * else copies it now.
-   */
-  stageBatch(X: Matrix, Y: Labels, order: Int32Array | null, start: number, rows: number, oneHot: boolean): void {
-    const p = this.pre;
-    if (p.ready && p.X === X && p.Y === Y && p.order === order && p.start === start && p.rows === rows && p.oneHot === oneHot) {
-      const { x, yDense, yIds } = this;
-      this.x = this.spare.x;
-      this.yDense = this.spare.yDense;
-      this.yIds = this.spare.yIds;
-      this.spare.x = x;
-      this.spare.yDense = yDense;
-      this.spare.yIds = yIds;
-      this.layers[0].input = this.x;
-      p.ready = false;
-      return;
-    }
-    this.stageX(X, order, start, rows);
-    this.stageY(Y, order, start, rows, oneHot);
-  }
-
-  /** Asks the pool to stage this batch during the next backward pass (it is the step after this one). */
-  prestage(X: Matrix, Y: Labels, order: Int32Array | null, start: number, rows: number, oneHot: boolean): void {
-    const p = this.pre;
-    p.ready = false;
-    p.X = X;
-    p.Y = Y;
-    p.order = order;
-    p.start = start;
-    p.rows = rows;
-    p.oneHot = oneHot;
-  }
-
-  private prestageNow(): void {
-    const p = this.pre;
-    this.stageX(p.X!, p.order, p.start, p.rows, this.spare.x);
-    this.stageY(p.Y!, p.order, p.start, p.rows, p.oneHot, this.spare.yIds, this.spare.yDense);
-    p.ready = true;
   }
 
   forward(rows: number, training: boolean): void {
@@ -370,18 +321,11 @@ export class Runner {
     s.rows = rows;
     s.training = true;
     let dy = this.d0;
-    const threads = this.engine.threads;
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const dx = l > 0 ? (dy === this.d0 ? this.d1 : this.d0) : 0;
-      // The first layer's weight gradient is the step's largest GEMM: the next batch is staged during it.
-      if (l === 0 && threads && this.pre.X) threads.setSideWork(this.prestageFn, this.pre.rows * (this.inputDim + this.outputDim) * 4);
       const r = this.layers[l].backward(s, dy, dx);
       if (r) dy = r;
     }
-    if (threads) threads.setSideWork(null);
-    this.pre.X = null;
-    this.pre.Y = null;
-    this.pre.order = null;
     const k = this.k;
     const ps = this.params;
     for (let i = 0; i < ps.length; i++) {

@@ -206,16 +206,12 @@ export class Sequential {
     return c.metrics.length ? [t.loss / t.rows, ...Array.from(t.metrics, (m) => m / t.rows)] : t.loss / t.rows;
   }
 
-  /**
-   * @internal One training step on rows [start, start + rows) of `order` (or of the data); `nextRows`
-   * rows from start + rows are the next step's batch (0: none), which threads stage during this one.
-   */
-  trainStep(X: Matrix, Y: Labels, order: Int32Array | null, start: number, rows: number, t: Totals, nextRows = 0): void {
+  /** @internal One training step on rows [start, start + rows) of `order` (or of the data). */
+  trainStep(X: Matrix, Y: Labels, order: Int32Array | null, start: number, rows: number, t: Totals): void {
     const c = this.compiled!;
     const runner = this.runner!;
-    const oneHot = Y.kind === "ids" && c.needsOneHot;
-    runner.stageBatch(X, Y, order, start, rows, oneHot);
-    if (nextRows > 0) runner.prestage(X, Y, order, start + rows, nextRows, oneHot);
+    runner.stageX(X, order, start, rows);
+    runner.stageY(Y, order, start, rows, Y.kind === "ids" && c.needsOneHot);
     runner.forward(rows, true);
     runner.loss(c, Y, rows, true, true, t);
     runner.accumulate(c, Y, rows, t, true);
