@@ -116,6 +116,29 @@ function toIds(what: string, v: ArrayLike<number>, classes: number): Int32Array 
   return ids;
 }
 
+/**
+ * Dense labels whose every row is one-hot (a single 1, the rest 0) as class ids, for a categorical
+ * cross-entropy: the kernels give the same bits for a one-hot row and its class id (the same terms,
+ * the same gradient), and a step then stages one integer per sample instead of a row of floats.
+ * Anything else is returned as it is.
+ */
+export function oneHotAsIds(y: Labels): Labels {
+  if (y.kind !== "dense" || y.cols < 2) return y;
+  const { data, rows, cols } = y;
+  const ids = new Int32Array(rows);
+  for (let r = 0, o = 0; r < rows; r++, o += cols) {
+    let at = -1;
+    for (let j = 0; j < cols; j++) {
+      const v = data[o + j];
+      if (v === 1 && at < 0) at = j;
+      else if (v !== 0) return y;
+    }
+    if (at < 0) return y;
+    ids[r] = at;
+  }
+  return { kind: "ids", data: ids, rows };
+}
+
 /** Rows [from, to) of a matrix, and of labels: used by validationSplit (copies). */
 export function sliceRows(m: Matrix, from: number, to: number): Matrix {
   const c = m.shape[1];

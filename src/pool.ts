@@ -30,7 +30,7 @@ const L = {
   FAILED: 11, // tasks that threw
   BY_WORKERS: 12, // tasks workers have run (a count for tests and benchmarks)
   MAIL: 16, // + slot - 1: messages posted to that worker
-  SPINS: 1 << 16, // polls of SEQ before a worker sleeps (tens of microseconds)
+  SPIN_MS: 3, // a worker polls SEQ this long after its last job before it sleeps
 };
 const STARTUP_MS = 20_000;
 /** The most threads a pool runs (main thread included). */
@@ -313,11 +313,13 @@ export function parallelKernels(pool: Pool, engine: Engine, owner: object, tunin
     i32[r + 4] = a; i32[r + 5] = ars; i32[r + 6] = aks;
     i32[r + 7] = b; i32[r + 8] = bT; i32[r + 9] = ldb;
     i32[r + 10] = c; i32[r + 11] = n; i32[r + 12] = acc; i32[r + 13] = bias;
-    i32[r + 14] = act === Act.softmax ? Act.linear : act; // softmax needs whole rows: done below
+    // Softmax needs whole rows: tiles that span them apply it themselves, else it runs after the join.
+    const rowsWhole = grid[2] === 1;
+    i32[r + 14] = act === Act.softmax && !rowsWhole ? Act.linear : act;
     f32[r + 15] = alpha;
     i32[r + 16] = grid[0]; i32[r + 17] = grid[1]; i32[r + 18] = grid[2];
     pool.run(raw, id, rec, tiles, work, stride, slots);
-    if (act === Act.softmax) raw.softmax_forward(c, c, m, n);
+    if (act === Act.softmax && !rowsWhole) raw.softmax_forward(c, c, m, n);
     return true;
   }
 

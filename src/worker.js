@@ -9,8 +9,9 @@
 //   (ACTIVE - 1). The main thread makes SEQ odd and waits for ACTIVE = 0 before it writes the next job.
 // - messages (attach and detach a model) are announced by MAIL[slot]: a worker in its wait loop
 //   returns to the event loop when more messages were posted than it has handled.
-// - a worker spins briefly between jobs (jobs of one training step come microseconds apart), then
-//   sleeps in Atomics.wait on SEQ, counted in SLEEPERS so the main thread knows to notify.
+// - a worker spins for a few milliseconds between jobs (the jobs of a training step come microseconds
+//   to a fraction of a millisecond apart), then sleeps in Atomics.wait on SEQ, counted in SLEEPERS so
+//   the main thread knows to notify. The clock only bounds the idle spin; it never touches the numbers.
 
 const nodePort = globalThis.process?.getBuiltinModule?.("node:worker_threads")?.parentPort;
 const instances = new Map(); // model id -> the threads build's exports on that model's memory
@@ -53,15 +54,17 @@ function loop() {
   const mail = L.MAIL + slot - 1;
   for (;;) {
     let s = 0;
-    for (let spins = 0; ; spins++) {
+    let since = performance.now();
+    for (let spins = 1; ; spins++) {
       if (Atomics.load(c, mail) > handled) return;
       s = Atomics.load(c, L.SEQ);
       if (s !== seen && (s & 1) === 0) break;
-      if (spins >= L.SPINS) {
+      // Spin for SPIN_MS by the clock (a count of polls would last as long as the JIT makes them), then sleep.
+      if ((spins & 1023) === 0 && performance.now() - since > L.SPIN_MS) {
         Atomics.add(c, L.SLEEPERS, 1);
         Atomics.wait(c, L.SEQ, s);
         Atomics.sub(c, L.SLEEPERS, 1);
-        spins = 0;
+        since = performance.now();
       }
     }
     seen = s;

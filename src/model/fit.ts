@@ -7,7 +7,7 @@ import { Totals } from "./runner.js";
 import type { Progress } from "./progress.js";
 import { nextTurn } from "./yield.js";
 import type { Callback, Logs } from "../callbacks.js";
-import { toLabels, toMatrix, sliceLabels, sliceRows, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
+import { oneHotAsIds, toLabels, toMatrix, sliceLabels, sliceRows, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
 import { checkNumber, checkPositiveInt, invalid, ValueError } from "../errors.js";
 import { Dropout } from "../layers/dropout.js";
 import { seedStream, STREAM } from "../initializers.js";
@@ -42,7 +42,8 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
   if (args === null || typeof args !== "object") throw invalid("fit(x, y, args)", args, "an object");
   // Check everything before touching the model.
   let X = toMatrix("fit(x)", x, runner.inputDim);
-  let Y = toLabels("fit(y)", y, X.shape[0], runner.outputDim);
+  const compact = (l: Labels) => (c.loss === "cce" ? oneHotAsIds(l) : l);
+  let Y = compact(toLabels("fit(y)", y, X.shape[0], runner.outputDim));
   const epochs = checkPositiveInt("fit({ epochs })", args.epochs ?? 1);
   const initialEpoch = args.initialEpoch ?? 0;
   if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) throw invalid("fit({ initialEpoch })", args.initialEpoch, `an integer in [0, ${epochs - 1}] (below epochs)`);
@@ -62,7 +63,7 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
   if (args.validationData !== undefined) {
     if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw invalid("fit({ validationData })", args.validationData, "[x, y]");
     const vx = toMatrix("fit({ validationData })[0]", args.validationData[0], runner.inputDim);
-    val = { X: vx, Y: toLabels("fit({ validationData })[1]", args.validationData[1], vx.shape[0], runner.outputDim) };
+    val = { X: vx, Y: compact(toLabels("fit({ validationData })[1]", args.validationData[1], vx.shape[0], runner.outputDim)) };
   } else if (args.validationSplit !== undefined) {
     const split = checkNumber("fit({ validationSplit })", args.validationSplit, 0, 1, true, true);
     const n = X.shape[0];

@@ -5,7 +5,7 @@ import type { Engine } from "../engine.js";
 import { Layer } from "../layers/layer.js";
 import { getOptimizer, type Optimizer, type OptimizerName } from "../optim/index.js";
 import { getLoss, getMetrics, LOSS_NAMES, type LossKind, type MetricKind } from "../losses.js";
-import { notFinite, toLabels, toMatrix, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
+import { notFinite, oneHotAsIds, toLabels, toMatrix, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
 import { Prediction } from "../prediction.js";
 import { checkPositiveInt, invalid, ValueError } from "../errors.js";
 import { Runner, Totals, type Compiled } from "./runner.js";
@@ -141,7 +141,7 @@ export class Sequential {
     const { c, runner } = this.ready("evaluate");
     if (this.training) throw new ValueError("evaluate() was called while fit() is running; pass validationData to fit instead");
     const X = toMatrix("evaluate(x)", x, runner.inputDim);
-    const Y = toLabels("evaluate(y)", y, X.shape[0], runner.outputDim);
+    const Y = c.loss === "cce" ? oneHotAsIds(toLabels("evaluate(y)", y, X.shape[0], runner.outputDim)) : toLabels("evaluate(y)", y, X.shape[0], runner.outputDim);
     const batchSize = checkPositiveInt("evaluate({ batchSize })", args.batchSize ?? 32);
     const t = this.evaluateData(X, Y, batchSize, new Totals(c.metrics));
     return c.metrics.length ? [t.loss / t.rows, ...Array.from(t.metrics, (m) => m / t.rows)] : t.loss / t.rows;

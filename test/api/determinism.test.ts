@@ -21,3 +21,23 @@ describe("determinism", () => {
     await myelin.init({ build: "simd", wasm: await readBytes(projectUrl("build/myelin.simd.wasm")) });
   });
 });
+
+describe("labels", () => {
+  it("one-hot rows and the same class ids train a categorical cross-entropy model to the same bits", async () => {
+    const run = async (labels: "ids" | "onehot" | "almost") => {
+      myelin.setSeed(9);
+      const n = 96;
+      const x = Array.from({ length: n }, (_, i) => [Math.sin(i), Math.cos(i * 0.7), (i % 5) / 5]);
+      const ids = Array.from({ length: n }, (_, i) => i % 4);
+      const onehot: number[][] = ids.map((c) => [0, 1, 2, 3].map((j) => (j === c ? 1 : 0)));
+      if (labels === "almost") onehot[5][0] = 0.5; // not one-hot any more: trained from the dense rows, differently
+      const m = myelin.sequential({ layers: [myelin.layers.dense({ units: 8, activation: "tanh", inputShape: [3] }), myelin.layers.dense({ units: 4, activation: "softmax" })] });
+      m.compile({ optimizer: "adam", loss: "categoricalCrossentropy", metrics: ["accuracy", "mse"] });
+      const h = await m.fit(x, labels === "ids" ? ids : onehot, { epochs: 3, batchSize: 16, verbose: 0, seed: 1, validationSplit: 0.25 });
+      return { weights: m.getWeights().map((w) => Array.from(w.data)), history: h.history, evaluated: m.evaluate(x, labels === "ids" ? ids : onehot) };
+    };
+    const ids = await run("ids");
+    expect(await run("onehot")).toEqual(ids);
+    expect((await run("almost")).weights).not.toEqual(ids.weights);
+  });
+});
