@@ -232,7 +232,7 @@ export class Pool {
  */
 export function gemmGrid(m: number, n: number, k: number, out: Int32Array, tileFlops = TILE_FLOPS): number {
   const flops = 2 * m * n * k;
-  if (flops < 8 * tileFlops) return 1; // about 20 us of work: less is not worth a fork-join
+  if (flops < 4 * tileFlops) return 1; // about 10 us of work: less is not worth a fork-join
   let best = flops / (tileSpeed(m) * tileSpeed(n, true)) * 2 + 2 * tileFlops; // one tile on the calling thread
   let count = 1;
   for (let q = 1; q <= MAX_TILES; q++) {
