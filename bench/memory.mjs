@@ -38,15 +38,22 @@ const kb = (b) => `${(b / 1024).toFixed(1)} KiB`;
 // a fit during which no scavenge ran (checked). Epochs are 1,000 steps each.
 const newSpace = () => getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_used_size;
 async function measure(epochs, yieldEvery, check = true) {
-  globalThis.gc();
-  const scavengesBefore = scavenges;
-  const h0 = newSpace();
-  await model.fit(X, y, { epochs, batchSize: 32, verbose: 0, yieldEvery });
-  const grown = newSpace() - h0;
-  await new Promise((r) => setTimeout(r, 20)); // let the GC observer deliver
-  if (check && scavenges > scavengesBefore) throw new Error("a scavenge ran during the measured fit; rerun");
-  return grown;
+  // A scavenge now and then comes from outside the steps (Node's own timers and ports); a measurement
+  // it lands in is retried, up to 3 times.
+  for (let attempt = 0; ; attempt++) {
+    globalThis.gc();
+    const scavengesBefore = scavenges;
+    const h0 = newSpace();
+    await model.fit(X, y, { epochs, batchSize: 32, verbose: 0, yieldEvery });
+    const grown = newSpace() - h0;
+    await new Promise((r) => setTimeout(r, 20)); // let the GC observer deliver
+    if (!check || scavenges === scavengesBefore) return grown;
+    if (attempt === 2) throw new Error("a scavenge ran during each of 3 measured fits: the steps allocate");
+    retried++;
+  }
 }
+let retried = 0;
+const results = {};
 obs.observe({ entryTypes: ["gc"] });
 await measure(3, 32, false); // warm-up: the JIT optimizes the step path during the first thousands of steps
 const wasm0 = wasmBytes();
@@ -58,13 +65,16 @@ const heapBefore = process.memoryUsage().heapUsed;
 for (const yieldEvery of ["never", 32]) {
   const small = await measure(2, yieldEvery);
   const large = await measure(12, yieldEvery); // 10,000 more steps than `small`
+  results[yieldEvery] = (large - small) / steps;
   console.log(`yieldEvery ${yieldEvery}: a fit of 2,000 steps allocates ${kb(small)}, of 12,000 steps ${kb(large)}` +
     ` => ${((large - small) / steps).toFixed(2)} bytes allocated per step`);
 }
 await new Promise((r) => setTimeout(r, 50)); // let the observer deliver
 obs.disconnect();
 console.log("(a step itself allocates nothing; what remains is per epoch — History, logs — and one promise per event-loop turn)");
-console.log(`garbage collections during the 28,000 measured steps: ${scavenges} scavenges (besides the ${gcs - scavenges} full GCs this script asks for)`);
+console.log(`garbage collections during the measured steps: ${scavenges} scavenges (besides the ${gcs - scavenges} full GCs this script asks for; ${retried} measurement(s) retried)`);
 globalThis.gc();
 console.log(`JS heap used (after a full GC): before the 28,000 steps ${kb(heapBefore)}, after ${kb(process.memoryUsage().heapUsed)}`);
 console.log(`wasm memory: before ${kb(wasm0)}, after ${kb(wasmBytes())} (grew ${wasmBytes() - wasm0} bytes); threads: ${myelin.threadCount()}`);
+// For test/threads/allocation.test.ts.
+if (process.argv.includes("--json")) console.log(JSON.stringify({ perStep: results, wasmGrew: wasmBytes() - wasm0, threads: myelin.threadCount() }));
