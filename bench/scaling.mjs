@@ -41,13 +41,20 @@ async function myelinRate(h, batch) {
   return n / (best / 1000);
 }
 
+// PyTorch on `threads` threads; for 2, the better of its two ways to use them per row (torch's threads
+// with a one-thread OpenBLAS, or one torch thread and a two-thread OpenBLAS), as bench/train.mjs does.
 function torchRates(threads) {
   const py = "/usr/bin/python3";
   if (spawnSync(py, ["-c", "import torch"]).status !== 0) return undefined;
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
-  const r = spawnSync(py, [new URL("./scaling_torch.py", import.meta.url).pathname, String(threads), JSON.stringify({ widths: WIDTHS, batches: BATCHES, samples: WIDTHS.map(samplesFor) })], { encoding: "utf8", env, maxBuffer: 1 << 20 });
-  if (r.status !== 0) { console.error(r.stderr); return undefined; }
-  return JSON.parse(r.stdout.trim().split("\n").at(-1));
+  let best;
+  for (const [torchThreads, blas] of threads === 1 ? [[1, 1]] : [[threads, 1], [1, threads]]) {
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: String(blas), OMP_NUM_THREADS: String(torchThreads) };
+    const r = spawnSync(py, [new URL("./scaling_torch.py", import.meta.url).pathname, String(torchThreads), JSON.stringify({ widths: WIDTHS, batches: BATCHES, samples: WIDTHS.map(samplesFor) })], { encoding: "utf8", env, maxBuffer: 1 << 20 });
+    if (r.status !== 0) { console.error(r.stderr); return undefined; }
+    const rates = JSON.parse(r.stdout.trim().split("\n").at(-1));
+    best = best ? best.map((v, i) => Math.max(v, rates[i])) : rates;
+  }
+  return best;
 }
 
 const rows = [];
