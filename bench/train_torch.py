@@ -4,9 +4,10 @@ given with --threads (OpenBLAS's threads too: bench/train.mjs sets OPENBLAS_NUM_
 Run by bench/train.mjs with Debian's /usr/bin/python3 when python3-torch is installed. Prints JSON on its
 last line: training samples/s per configuration, predict latency for one sample (median, microseconds)
 and predict throughput for 10,000 samples in one call (samples/s)."""
-import gzip, json, statistics, sys, time
+import gzip, json, statistics, sys
 import numpy as np
 import torch
+from torch_timing import samples_per_second, timed
 
 threads = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 1
 torch.set_num_threads(threads)
@@ -31,38 +32,16 @@ rates = []
 for opt_name, lr, batch in [("sgd", 0.01, 32), ("sgd", 0.01, 128), ("adam", 1e-3, 128)]:
     model = mlp()
     opt = torch.optim.SGD(model.parameters(), lr=lr) if opt_name == "sgd" else torch.optim.Adam(model.parameters(), lr=lr)
-    loss_fn = torch.nn.CrossEntropyLoss()
-    def epoch(count):
-        perm = torch.randperm(count)
-        for i in range(0, count, batch):
-            idx = perm[i:i + batch]
-            opt.zero_grad()
-            loss_fn(model(x[idx]), y[idx]).backward()
-            opt.step()
-    epoch(2048)
-    best = float("inf")
-    for _ in range(3):  # the fastest of 3 epochs, as bench/train.mjs times the other libraries
-        t = time.perf_counter()
-        epoch(n)
-        best = min(best, time.perf_counter() - t)
-    rates.append(n / best)
+    rates.append(samples_per_second(model, opt, x, y, n, batch))
 
-# Inference (softmax included, as the other libraries' predict returns probabilities).
+# Inference (softmax included, as the other libraries' predict returns probabilities): the median of one
+# sample's latency, and the fastest of 5 calls on 10,000 samples.
 model = torch.nn.Sequential(mlp(), torch.nn.Softmax(dim=1)).eval()
 one, many = x[:1].clone(), x[:10000].clone()
 with torch.no_grad():
     for _ in range(2000):
         model(one)
-    times = []
-    for _ in range(5000):
-        t = time.perf_counter()
-        model(one)
-        times.append(time.perf_counter() - t)
+    one_us = statistics.median(timed(lambda: model(one)) for _ in range(5000)) * 1e6
     model(many)
-    runs = []
-    for _ in range(5):
-        t = time.perf_counter()
-        model(many)
-        runs.append(time.perf_counter() - t)
-    best = min(runs)
-print(json.dumps({"train": rates, "predictOneUs": statistics.median(times) * 1e6, "predictManyPerS": 10000 / best}))
+    best = min(timed(lambda: model(many)) for _ in range(5))
+print(json.dumps({"train": rates, "predictOneUs": one_us, "predictManyPerS": 10000 / best}))
