@@ -14,6 +14,8 @@ export default defineConfig({
     projects: [
       { test: { name: "node", include: ["test/**/*.test.ts"], testTimeout: 300_000 } },
       ...(haveChromium ? [{
+        // Served cross-origin isolated, so that the threads tests run in the browser too (SharedArrayBuffer).
+        server: { headers: { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" } },
         test: {
           name: "chromium",
           include: ["test/**/*.test.ts"],

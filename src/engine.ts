@@ -50,12 +50,16 @@ export interface Engine {
 /** A fresh memory for a build: shared, with a fixed maximum, for the threads build. */
 function newMemory(build: Build): WebAssembly.Memory {
   if (build !== "threads") return new WebAssembly.Memory({ initial: 1 });
-  // Engines reserve address space for a shared memory's maximum; a 32-bit one may refuse 4 GiB.
+  // Engines reserve address space for a shared memory's maximum; a 32-bit one may refuse 4 GiB. When
+  // none can be had, too many models are alive (each holds a memory until collected or disposed).
   for (let max = SHARED_MAX_PAGES; ; max /= 4) {
     try {
       return new WebAssembly.Memory({ initial: 1, maximum: max, shared: true });
     } catch (e) {
-      if (max <= 1024) throw e;
+      if (max <= 1024) {
+        throw new RangeError(`myelin could not reserve a shared WebAssembly.Memory for a new model (${(e as Error).message}): ` +
+          "the runtime's address space for wasm memories is used up; call model.dispose() on models no longer needed");
+      }
     }
   }
 }

@@ -285,7 +285,10 @@ export function parallelKernels(pool: Pool, engine: Engine, owner: object, tunin
   const { tileFlops, chunk } = tuning;
   const raw = engine.kernels;
   const memory = engine.memory;
-  const id = pool.attach(owner, memory);
+  // The workers get an instance on this memory at the first job: a model whose work never splits (most
+  // small ones) never ties its memory to them, and is collected like any other.
+  let id = 0;
+  const attached = () => (id ||= pool.attach(owner, memory));
   let rec = 0, work = 0, stride = 0, slots = 1;
   let buffer = memory.buffer;
   let i32 = new Int32Array(buffer);
@@ -318,7 +321,7 @@ export function parallelKernels(pool: Pool, engine: Engine, owner: object, tunin
     i32[r + 14] = act === Act.softmax && !rowsWhole ? Act.linear : act;
     f32[r + 15] = alpha;
     i32[r + 16] = grid[0]; i32[r + 17] = grid[1]; i32[r + 18] = grid[2];
-    pool.run(raw, id, rec, tiles, work, stride, slots);
+    pool.run(raw, attached(), rec, tiles, work, stride, slots);
     if (act === Act.softmax && !rowsWhole) raw.softmax_forward(c, c, m, n);
     return true;
   }
@@ -334,7 +337,7 @@ export function parallelKernels(pool: Pool, engine: Engine, owner: object, tunin
     f32[r + 8] = f0; f32[r + 9] = f1; f32[r + 10] = f2; f32[r + 11] = f3;
     f32[r + 12] = f4; f32[r + 13] = f5; f32[r + 14] = f6; f32[r + 15] = f7;
     i32[r + 16] = g0; i32[r + 17] = g1;
-    pool.run(raw, id, rec, Math.ceil(n / chunk), work, stride, slots);
+    pool.run(raw, attached(), rec, Math.ceil(n / chunk), work, stride, slots);
     return true;
   }
 
@@ -355,7 +358,7 @@ export function parallelKernels(pool: Pool, engine: Engine, owner: object, tunin
     const r = words();
     i32[r] = BIAS_GRAD;
     i32[r + 1] = m; i32[r + 2] = n; i32[r + 3] = dy; i32[r + 4] = db; i32[r + 5] = acc; i32[r + 17] = nb;
-    pool.run(raw, id, rec, Math.ceil(n / nb), work, stride, slots);
+    pool.run(raw, attached(), rec, Math.ceil(n / nb), work, stride, slots);
   };
   k.opt_sgd = (w, g, n, lr) => {
     if (!chunked(SGD, n, w, g, 0, 0, 0, lr, 0, 0, 0, 0, 0, 0, 0, 0, 0)) raw.opt_sgd(w, g, n, lr);
@@ -385,7 +388,7 @@ export function parallelKernels(pool: Pool, engine: Engine, owner: object, tunin
     },
     dispose() {
       rec = 0;
-      pool.detach(id, owner);
+      if (id) pool.detach(id, owner);
     },
   };
   return { kernels: k, threads };

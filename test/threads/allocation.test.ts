@@ -8,11 +8,17 @@ import { threadsUnavailable } from "../../src/threads.js";
 describe.skipIf(!isNode)("allocation", () => {
   it("a training step allocates nothing in JS or wasm, on threads (bench/memory.mjs)", async () => {
     const { execFileSync } = await import("node:child_process");
-    const out = execFileSync(process.execPath, ["--expose-gc", projectUrl("bench/memory.mjs").pathname, "--json"], { encoding: "utf8", timeout: 120_000 });
-    const r = JSON.parse(out.trim().split("\n").at(-1)!);
+    const diagnose = () => {
+      const out = execFileSync(process.execPath, ["--expose-gc", projectUrl("bench/memory.mjs").pathname, "--json"], { encoding: "utf8", timeout: 120_000 });
+      return { out, r: JSON.parse(out.trim().split("\n").at(-1)!) };
+    };
+    // What remains is per epoch (History, logs): a few bytes per step, up or down by a few (V8's
+    // accounting). A run on a machine loaded by the other test files has once measured more (the JIT
+    // at work in that window): a second run decides; a step that allocates fails both.
+    let { out, r } = diagnose();
+    if (Math.abs(r.perStep.never) >= 16) ({ out, r } = diagnose());
     if (!threadsUnavailable()) expect(r.threads).toBeGreaterThan(1);
-    // What remains is per epoch (History, logs): a few bytes per step, up or down by a few (V8's accounting).
-    expect(Math.abs(r.perStep.never)).toBeLessThan(16);
+    expect(Math.abs(r.perStep.never), out).toBeLessThan(16);
     expect(r.wasmGrew).toBe(0);
-  }, 150_000);
+  }, 300_000);
 });
