@@ -76,19 +76,22 @@ export class Pool {
     return this.workers.length + 1;
   }
 
-  /** Threads in use: the calling thread and the workers that have not failed. */
+  /** Threads in use: the calling thread and the workers that have not failed, up to the count asked. */
   get threads(): number {
     let t = 1;
-    for (const w of this.workers) if (w) t++;
-    return Math.min(t, this.active);
+    for (let i = 0; i < this.active - 1 && i < this.workers.length; i++) if (this.workers[i]) t++;
+    return t;
   }
 
   /**
-   * Uses `n` threads (the calling thread and n - 1 workers), starting or stopping workers. Resolves
-   * when the new workers are up; a worker that fails to start is reported and left out.
+   * Uses `n` threads (the calling thread and n - 1 workers), starting workers where there are too few.
+   * Resolves when the new workers are up; a worker that fails to start is reported and left out.
    */
   resize(n: number): Promise<void> {
-    while (this.workers.length > n - 1) this.workers.pop()?.terminate();
+    // Fewer threads: the extra workers stay, idle (jobs exclude their slots, and they sleep). Stopping
+    // them is no saving worth its risks: terminate() can land while a worker is counted in ACTIVE (the
+    // next job would wait forever), and a slot reused while its old worker still runs would share a
+    // workspace with it.
     const started: Promise<boolean>[] = [];
     for (let slot = this.workers.length + 1; slot < n; slot++) started.push(this.spawn(slot));
     this.active = n;
@@ -149,7 +152,6 @@ export class Pool {
       return ready;
     }
     this.workers[slot - 1] = w;
-    Atomics.store(this.ctrl, L.MAIL + slot - 1, 0); // a new worker has read none (an earlier one in this slot may have)
     this.post(slot, { type: "start", ctrl: this.ctrl.buffer, layout: L, slot, module: this.module });
     for (const [id, memory] of this.models) this.post(slot, { type: "attach", id, memory });
     return ready;

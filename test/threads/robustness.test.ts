@@ -94,6 +94,14 @@ describe.skipIf(why !== undefined)("threads: robustness", () => {
     await myelin.init({ threads: 2 });
   });
 
+  it("the thread count goes down and up between fits (idle workers stay, new ones start): the same bits, no hang", async () => {
+    for (const threads of [4, 1, 3, 2, 4, 2]) {
+      await myelin.init({ threads });
+      expect(myelin.threadCount()).toBe(threads);
+      weights(await trained(1)).forEach((w, i) => expectSameBits(w, oneThread[0][i], `${threads} threads, weights ${i}`));
+    }
+  });
+
   it("a worker that cannot start is reported and left out; the work is done on the other threads", async () => {
     const module = await WebAssembly.compile(await readBytes(projectUrl("build/myelin.threads.wasm")));
     const warnings: string[] = [];
