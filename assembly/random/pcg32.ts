@@ -5,10 +5,16 @@ import { logf } from "../math";
 
 const MULT: u64 = 6364136223846793005;
 
+// Rejection loops give up after this many draws. A PCG32 stream (odd increment: full period) needs more
+// than 3 draws with probability below 2^-30 (bounded) or about 0.2^n (polar), so the cap changes no
+// result of a real stream; it only keeps a corrupt state (a file's) from spinning a kernel forever.
+const MAX_DRAWS = 64;
+
 // @ts-ignore: decorator
 @inline function next(st: usize): u32 {
   const old = load<u64>(st);
-  store<u64>(st, old * MULT + load<u64>(st, 8));
+  // The increment is odd in every state pcg_seed makes; `| 1` keeps a corrupt one at full period too.
+  store<u64>(st, old * MULT + (load<u64>(st, 8) | 1));
   const xorshifted = <u32>(((old >> 18) ^ old) >> 27);
   const rot = <u32>(old >> 59);
   return rotr<u32>(xorshifted, rot);
@@ -43,11 +49,13 @@ export function pcg_uniform(st: usize, dst: usize, n: i32, lo: f32, hi: f32): vo
 // @ts-ignore: decorator
 @inline function polar(st: usize, tmp: usize): f32 {
   let u: f32 = 0, v: f32 = 0, s: f32 = 0;
+  let draws = 0;
   do {
     u = <f32>(next(st) >>> 8) * 1.1920928955078125e-7 - 1.0; // [-1, 1) in steps of 2^-23
     v = <f32>(next(st) >>> 8) * 1.1920928955078125e-7 - 1.0;
     s = u * u + v * v;
-  } while (s >= 1.0 || s == 0.0);
+  } while ((s >= 1.0 || s == 0.0) && ++draws < MAX_DRAWS);
+  if (s >= 1.0 || s == 0.0) { u = 0.5; v = 0.5; s = 0.5; } // only a corrupt state gets here
   const f = sqrt<f32>((-2.0 * logf(s)) / s);
   store<f32>(tmp, v * f);
   return u * f;
@@ -59,7 +67,9 @@ export function pcg_uniform(st: usize, dst: usize, n: i32, lo: f32, hi: f32): vo
  */
 export function pcg_normal(st: usize, dst: usize, n: i32, mean: f32, std: f32, truncated: bool): void {
   let i = 0;
+  let misses = 0; // pairs in a row that added nothing (|z| > 2 twice): a real stream has few
   while (i < n) {
+    const before = i;
     // The pair's second value is parked in dst[i + 1] (or, for the last odd slot, in dst[i] itself).
     const tmp = dst + (<usize>min(i + 1, n - 1) << 2);
     const z0 = polar(st, tmp);
@@ -72,6 +82,11 @@ export function pcg_normal(st: usize, dst: usize, n: i32, mean: f32, std: f32, t
       store<f32>(dst + (<usize>i << 2), mean + std * z1);
       i++;
     }
+    if (i == before && ++misses >= MAX_DRAWS) { // only a corrupt state gets here: finish with the mean
+      for (; i < n; i++) store<f32>(dst + (<usize>i << 2), mean);
+    } else if (i != before) {
+      misses = 0;
+    }
   }
 }
 
@@ -80,7 +95,7 @@ export function pcg_normal(st: usize, dst: usize, n: i32, mean: f32, std: f32, t
 @inline function bounded(st: usize, bound: u32): u32 {
   const threshold: u32 = (<u32>0 - bound) % bound; // 2^32 mod bound
   let r = next(st);
-  while (r < threshold) r = next(st);
+  for (let draws = 1; r < threshold && draws < MAX_DRAWS; draws++) r = next(st);
   return r % bound;
 }
 

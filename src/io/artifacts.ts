@@ -8,6 +8,7 @@ import { getOptimizer, optimizers, type Optimizer } from "../optim/index.js";
 import { LOSS_NAMES } from "../losses.js";
 import { ValueError, describe } from "../errors.js";
 import { modelToTopology, layersFromTopology, type TopologyJson } from "./topology.js";
+import { checkDepth, elements } from "./bytes.js";
 
 export interface WeightSpec { name: string; shape: number[]; dtype: "float32" | "int32"; group?: string }
 export interface ModelArtifacts {
@@ -20,9 +21,9 @@ export interface ModelArtifacts {
   convertedBy?: string | null;
 }
 
-const MAX_ELEMENTS = 1 << 28; // 1 GiB of float32 in one tensor: anything larger is a broken file
-
 const SLOT_NAMES: Record<string, string[]> = { SGD: ["momentum"], Adagrad: ["accumulator"], RMSprop: ["rms", "mg", "momentum"], Adam: ["m", "v"], AdamW: ["m", "v"] };
+/** Slots that are sums of squares: negative values would make the update NaN. */
+const NON_NEGATIVE_SLOTS = new Set(["v", "rms", "accumulator"]);
 
 /** Encodes a built model (and, with includeOptimizer, its compiled training state). */
 export function encode(model: Sequential, includeOptimizer: boolean): ModelArtifacts {
@@ -79,18 +80,13 @@ export function encode(model: Sequential, includeOptimizer: boolean): ModelArtif
   return artifacts;
 }
 
-function elements(where: string, shape: unknown): number {
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new ValueError(`${where}: shape must be a list of non-negative integers; received ${JSON.stringify(shape)}`);
-  const n = shape.reduce((a: number, d: number) => a * d, 1);
-  if (n > MAX_ELEMENTS) throw new ValueError(`${where}: shape ${JSON.stringify(shape)} declares ${n} elements, more than the ${MAX_ELEMENTS} a weight may have`);
-  return n;
-}
-
 /** Builds a model from artifacts; every check runs before the model is returned. */
 export function decode(artifacts: unknown, make: (name: string, layers: import("../layers/layer.js").Layer[]) => Sequential): Sequential {
   if (!artifacts || typeof artifacts !== "object") throw new ValueError(`model artifacts must be { modelTopology, weightSpecs, weightData }; received ${describe(artifacts)}`);
   const a = artifacts as Partial<ModelArtifacts>;
   if (a.format !== undefined && a.format !== "layers-model") throw new ValueError(`model.json format ${describe(a.format)} is not supported; supported: "layers-model" (a graph model is not a layers model)`);
+  checkDepth("modelTopology", a.modelTopology);
+  checkDepth("trainingConfig", a.trainingConfig);
   const { name, layers } = layersFromTopology(a.modelTopology);
   const specs = a.weightSpecs;
   if (!Array.isArray(specs)) throw new ValueError(`weightSpecs (weightsManifest[].weights) must be a list; received ${describe(specs)}`);
@@ -109,10 +105,13 @@ export function decode(artifacts: unknown, make: (name: string, layers: import("
   if (bytes !== data.byteLength) {
     throw new ValueError(`weight data has ${data.byteLength} bytes but the manifest's weights need ${bytes}: the file is ${data.byteLength < bytes ? "truncated" : "longer than declared (extra bytes)"}`);
   }
-  const model = make(name, layers);
-  const runner = model.built();
+  // The topology's weights against the manifest's, before anything is allocated: a small model.json
+  // cannot make the loader build a huge model that its weights do not fill.
+  let dim = layers[0].batchInputDim;
+  if (dim === undefined) throw new ValueError("modelTopology: the first layer has no batch_input_shape (the input size)");
+  for (const l of layers) dim = l.build(dim);
+  const ps = layers.flatMap((l) => l.params);
   const modelSpecs = specs.filter((s) => s.group !== "optimizer");
-  const ps = runner.params;
   if (modelSpecs.length !== ps.length) throw new ValueError(`the weights manifest lists ${modelSpecs.length} model weights; the topology has ${ps.length} (${ps.map((p) => p.name).join(", ")})`);
   const values: Float32Array[] = [];
   modelSpecs.forEach((s, i) => {
@@ -125,34 +124,61 @@ export function decode(artifacts: unknown, make: (name: string, layers: import("
     for (let j = 0; j < v.length; j++) if (!Number.isFinite(v[j])) throw new ValueError(`weight ${s.name} holds ${v[j]} at index ${j}: weights must be finite`);
     values.push(v);
   });
+  const model = make(name, layers);
+  const runner = model.built();
   model.setWeights(values.map((data2, i) => ({ data: data2, shape: ps[i].shape })));
   const tc = a.trainingConfig;
-  if (tc && typeof tc === "object" && tc.optimizer_config) {
+  if (tc && typeof tc === "object" && tc.optimizer_config !== undefined) {
     const opt = optimizerFromConfig(tc.optimizer_config);
     model.compile({ optimizer: opt, loss: tc.loss, metrics: tc.metrics });
+    // Saved training state is untrusted too: each piece is checked (size, type, range) before it is used.
     const byName = new Map(specs.map((s, i) => [s.name, { s, off: offsets[i] }]));
-    const take = (n: string) => byName.get(n);
-    const iter = take("iter");
-    if (iter) opt.iterations = new Int32Array(data.slice(iter.off, iter.off + 4))[0];
+    const take = (n: string, shape: readonly number[], dtype: string) => {
+      const e = byName.get(n);
+      if (e && (e.s.dtype !== dtype || JSON.stringify(e.s.shape) !== JSON.stringify(shape))) {
+        throw new ValueError(`saved training state ${n} must have shape ${JSON.stringify(shape)} and dtype ${dtype}; received shape ${JSON.stringify(e.s.shape)} of ${e.s.dtype}`);
+      }
+      return e;
+    };
+    const iter = take("iter", [], "int32");
+    if (iter) {
+      const t = new Int32Array(data.slice(iter.off, iter.off + 4))[0];
+      if (t < 0) throw new ValueError(`saved training state iter must be a non-negative step count; received ${t}`);
+      opt.iterations = t;
+    }
     const names = SLOT_NAMES[opt.className] ?? [];
     for (const p of runner.params) {
       p.slots.forEach((ptr, s) => {
-        const e = take(`${p.name}/${names[s] ?? `slot${s}`}`);
-        if (e) runner.arena.f32(ptr, p.size).set(new Float32Array(data.slice(e.off, e.off + 4 * p.size)));
+        const slot = names[s] ?? `slot${s}`;
+        const e = take(`${p.name}/${slot}`, p.shape, "float32");
+        if (!e) return;
+        const v = new Float32Array(data.slice(e.off, e.off + 4 * p.size));
+        const nonNegative = NON_NEGATIVE_SLOTS.has(slot);
+        for (let j = 0; j < v.length; j++) {
+          if (!Number.isFinite(v[j]) || (nonNegative && v[j] < 0)) {
+            throw new ValueError(`saved training state ${p.name}/${slot} holds ${v[j]} at index ${j}; it must be finite${nonNegative ? " and not negative" : ""}`);
+          }
+        }
+        runner.arena.f32(ptr, p.size).set(v);
       });
     }
-    const rng = take("myelin/rng/shuffle");
-    if (rng) runner.arena.i32(runner.shuffleState, 4).set(new Int32Array(data.slice(rng.off, rng.off + 16)));
-    for (const l of model.layers) {
-      const e = l instanceof Dropout ? take(`myelin/rng/${l.name}`) : undefined;
-      if (e && l instanceof Dropout) runner.arena.i32(l.state, 4).set(new Int32Array(data.slice(e.off, e.off + 16)));
-    }
+    const rngState = (n: string, dst: number) => {
+      const e = take(n, [4], "int32");
+      if (!e) return;
+      const st = new Int32Array(data.slice(e.off, e.off + 16));
+      // PCG32's increment (the high 8 bytes) is odd in every state it makes.
+      if ((st[2] & 1) === 0) throw new ValueError(`saved training state ${n} is not a PCG32 state (its increment must be odd)`);
+      runner.arena.i32(dst, 4).set(st);
+    };
+    rngState("myelin/rng/shuffle", runner.shuffleState);
+    for (const l of model.layers) if (l instanceof Dropout) rngState(`myelin/rng/${l.name}`, l.state);
   }
   return model;
 }
 
 function optimizerFromConfig(oc: { class_name: string; config: Record<string, unknown> }): Optimizer {
-  const c = oc.config ?? {};
+  if (!oc || typeof oc !== "object") throw new ValueError(`trainingConfig.optimizer_config must be { class_name, config }; received ${describe(oc)}`);
+  const c = (oc.config && typeof oc.config === "object" ? oc.config : {}) as Record<string, unknown>;
   const clip = { clipnorm: c.clipnorm as number | undefined, globalClipnorm: c.globalClipnorm as number | undefined, clipvalue: c.clipvalue as number | undefined };
   const lr = (c.learningRate ?? c.learning_rate ?? c.lr) as number | undefined;
   switch (oc.class_name) {

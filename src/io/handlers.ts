@@ -5,7 +5,7 @@ import "../api.js"; // so that in the browser build the code this lazy module sh
 import { ValueError, describe } from "../errors.js";
 import { nodeFs } from "../backend.js";
 import type { ModelArtifacts, WeightSpec } from "./artifacts.js";
-import { MAGIC, modelJson, toBytes, type ModelJson } from "./bytes.js";
+import { checkDepth, declaredBytes, MAGIC, MAX_PATHS, modelJson, toBytes, type ModelJson } from "./bytes.js";
 
 export { toBytes };
 
@@ -34,7 +34,11 @@ function fromBytes(bytes: Uint8Array): ModelArtifacts {
   return artifactsOf(json, [weights]);
 }
 
-function parseModelJson(text: string, where: string): ModelJson {
+/**
+ * model.json, checked before any weight file is opened: JSON, not too deep, a topology, a manifest of at
+ * most MAX_PATHS distinct plain relative file names, and the bytes its weights declare.
+ */
+function parseModelJson(text: string, where: string): ModelJson & { bytes: number } {
   let j: unknown;
   try {
     j = JSON.parse(text);
@@ -42,18 +46,22 @@ function parseModelJson(text: string, where: string): ModelJson {
     throw new ValueError(`${where}: model.json is not JSON (${(e as Error).message})`);
   }
   if (!j || typeof j !== "object" || !("modelTopology" in j)) throw new ValueError(`${where}: model.json has no modelTopology: it is not a TF.js layers model`);
+  checkDepth(`${where}: model.json`, j);
   const m = j as ModelJson;
   if (!Array.isArray(m.weightsManifest) || !m.weightsManifest.every((g) => g && Array.isArray(g.paths) && Array.isArray(g.weights))) {
     throw new ValueError(`${where}: model.json's weightsManifest must be a list of { paths, weights }; received ${describe(m.weightsManifest)}`);
   }
-  for (const g of m.weightsManifest) {
-    for (const p of g.paths) {
-      if (typeof p !== "string" || p === "" || p.startsWith("/") || p.includes("..") || /^[a-z]+:/i.test(p) || p.includes("\\")) {
-        throw new ValueError(`${where}: weight file path ${describe(p)} must be a plain relative name (no "..", no absolute path or URL)`);
-      }
+  const paths = m.weightsManifest.flatMap((g) => g.paths);
+  if (paths.length > MAX_PATHS) throw new ValueError(`${where}: model.json lists ${paths.length} weight files; at most ${MAX_PATHS} are read`);
+  const seen = new Set<string>();
+  for (const p of paths) {
+    if (typeof p !== "string" || p === "" || p.length > 1024 || p.startsWith("/") || p.includes("..") || /^[a-z]+:/i.test(p) || p.includes("\\") || p.includes("%")) {
+      throw new ValueError(`${where}: weight file path ${describe(p)} must be a plain relative name (no "..", "%", absolute path or URL)`);
     }
+    if (seen.has(p)) throw new ValueError(`${where}: weight file ${describe(p)} is listed twice`);
+    seen.add(p);
   }
-  return m;
+  return { ...m, bytes: declaredBytes(`${where}: model.json`, m.weightsManifest.flatMap((g) => g.weights)) };
 }
 
 function artifactsOf(m: ModelJson, shards: ArrayBuffer[]): ModelArtifacts {
@@ -248,11 +256,19 @@ export async function loadArtifacts(source: unknown): Promise<ModelArtifacts> {
     const res = await fetch(source);
     if (!res.ok) throw new ValueError(`loadLayersModel("${source}"): fetch answered ${res.status}`);
     const m = parseModelJson(await res.text(), source);
-    const shards = await Promise.all(m.weightsManifest.flatMap((gr) => gr.paths).map(async (p) => {
-      const r = await fetch(new URL(p, source));
+    const dir = new URL(".", res.url || source);
+    let remaining = m.bytes;
+    const shards: ArrayBuffer[] = [];
+    for (const p of m.weightsManifest.flatMap((gr) => gr.paths)) {
+      // Resolved (percent-escapes decoded, dot segments removed), the file must stay in model.json's folder.
+      const u = new URL(p, dir);
+      if (u.origin !== dir.origin || !u.pathname.startsWith(dir.pathname)) throw new ValueError(`loadLayersModel("${source}"): weight file ${describe(p)} resolves outside the model's folder`);
+      const r = await fetch(u);
       if (!r.ok) throw new ValueError(`loadLayersModel("${source}"): weight file ${p} answered ${r.status}`);
-      return r.arrayBuffer();
-    }));
+      const b = await readBounded(r, remaining, `loadLayersModel("${source}"): weight file ${p}`);
+      remaining -= b.byteLength;
+      shards.push(b);
+    }
     return artifactsOf(m, shards);
   }
   const url = fileUrl(source);
@@ -266,15 +282,80 @@ export async function loadArtifacts(source: unknown): Promise<ModelArtifacts> {
       throw new ValueError(`loadLayersModel("${source}"): no model.json at ${jsonUrl.pathname}`);
     }
     const m = parseModelJson(text, source);
-    const shards = m.weightsManifest.flatMap((gr) => gr.paths).map((p) => {
-      try {
-        const b = fs.readFileSync(new URL(p, jsonUrl));
-        return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-      } catch {
-        throw new ValueError(`loadLayersModel("${source}"): weight file ${p} is missing beside model.json`);
-      }
-    });
-    return artifactsOf(m, shards);
+    return artifactsOf(m, readWeightFiles(fs, jsonUrl, m.weightsManifest.flatMap((gr) => gr.paths), m.bytes, `loadLayersModel("${source}")`));
   }
   throw new ValueError(`loadLayersModel(source): ${describe(source)} is not a source this runtime can read`);
+}
+
+/**
+ * The weight files beside model.json, read only once each is known to be a regular file inside the
+ * model's folder (its real path, links resolved) and no larger than the bytes the manifest still
+ * expects: a hostile manifest can neither read a file elsewhere nor make the loader read a huge one.
+ */
+function readWeightFiles(fs: typeof import("node:fs"), jsonUrl: URL, paths: string[], expected: number, where: string): ArrayBuffer[] {
+  const path = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process!.getBuiltinModule!("node:path") as typeof import("node:path");
+  const dir = new URL(".", jsonUrl);
+  const dirReal = fs.realpathSync(dir);
+  let remaining = expected;
+  return paths.map((p) => {
+    const u = new URL(p, dir);
+    if (!u.href.startsWith(dir.href)) throw new ValueError(`${where}: weight file ${describe(p)} resolves outside the model's folder`);
+    let real: string;
+    try {
+      real = fs.realpathSync(u);
+    } catch {
+      throw new ValueError(`${where}: weight file ${p} is missing beside model.json`);
+    }
+    if (!real.startsWith(dirReal + path.sep)) throw new ValueError(`${where}: weight file ${describe(p)} is a link to a file outside the model's folder`);
+    // Opened without blocking (a FIFO would wait for a writer forever), then checked before any read.
+    const fd = fs.openSync(real, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    try {
+      const st = fs.fstatSync(fd);
+      if (!st.isFile()) throw new ValueError(`${where}: weight file ${describe(p)} is not a regular file`);
+      if (st.size > remaining) throw new ValueError(`${where}: weight file ${p}: the weight files hold more bytes than the manifest's weights need (${expected}): the files are longer than declared`);
+      const buf = new Uint8Array(st.size);
+      let got = 0;
+      while (got < st.size) {
+        const n = fs.readSync(fd, buf, got, st.size - got, got);
+        if (n === 0) break;
+        got += n;
+      }
+      remaining -= got;
+      return buf.buffer.slice(0, got);
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+}
+
+/** A response body, refused as soon as it passes `limit` bytes (never read whole first). */
+async function readBounded(r: Response, limit: number, where: string): Promise<ArrayBuffer> {
+  const tooLong = () => new ValueError(`${where}: the weight files hold more bytes than the manifest's weights need: the files are longer than declared`);
+  const declared = Number(r.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) throw tooLong();
+  if (!r.body) {
+    const b = await r.arrayBuffer();
+    if (b.byteLength > limit) throw tooLong();
+    return b;
+  }
+  const reader = r.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel();
+      throw tooLong();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.byteLength;
+  }
+  return out.buffer;
 }

@@ -78,7 +78,8 @@ function activationOf(where: string, v: unknown): ActivationName {
 
 function initializerOf(v: unknown): Initializer | undefined {
   if (!v || typeof v !== "object") return undefined;
-  const { class_name: cls, config = {} } = v as { class_name?: string; config?: Record<string, unknown> };
+  const { class_name: cls, config: c0 } = v as { class_name?: string; config?: unknown };
+  const config = (c0 && typeof c0 === "object" ? c0 : {}) as Record<string, unknown>; // null or missing: defaults
   const seed = typeof config.seed === "number" ? config.seed : undefined;
   switch (cls) {
     case "GlorotUniform": return initializers.glorotUniform({ seed });
@@ -102,7 +103,8 @@ function initializerOf(v: unknown): Initializer | undefined {
 
 function regularizerOf(v: unknown): Regularizer | undefined {
   if (!v || typeof v !== "object") return undefined;
-  const { class_name: cls, config = {} } = v as { class_name?: string; config?: Record<string, number> };
+  const { class_name: cls, config: c0 } = v as { class_name?: string; config?: unknown };
+  const config = (c0 && typeof c0 === "object" ? c0 : {}) as Record<string, number>;
   if (cls !== "L1L2" && cls !== "L1" && cls !== "L2") throw new ValueError(`regularizer ${describe(cls)} is not supported; supported: L1L2, L1, L2`);
   return regularizers.l1l2({ l1: config.l1 ?? 0, l2: config.l2 ?? 0 });
 }

@@ -148,7 +148,7 @@ describe("unsupported and broken files", () => {
     ["truncated weights", (a) => ({ ...a, weightData: a.weightData.slice(0, a.weightData.byteLength - 4) }), /the file is truncated/],
     ["extra bytes", (a) => ({ ...a, weightData: new Uint8Array([...new Uint8Array(a.weightData), 1, 2, 3, 4]).buffer }), /longer than declared \(extra bytes\)/],
     ["a shape that does not match the topology", (a) => ({ ...a, weightSpecs: a.weightSpecs.map((s, i) => (i === 0 ? { ...s, shape: [6, 4] } : s)) }), /has shape \[6,4\]; the topology's .*kernel needs \[4,6\]/],
-    ["a negative shape", (a) => ({ ...a, weightSpecs: a.weightSpecs.map((s, i) => (i === 1 ? { ...s, shape: [-6] } : s)) }), /shape must be a list of non-negative integers; received \[-6\]/],
+    ["a negative shape", (a) => ({ ...a, weightSpecs: a.weightSpecs.map((s, i) => (i === 1 ? { ...s, shape: [-6] } : s)) }), /shape must be a list of at most 8 non-negative integers; received \[-6\]/],
     ["an enormous shape", (a) => ({ ...a, weightSpecs: a.weightSpecs.map((s, i) => (i === 0 ? { ...s, shape: [1e6, 1e6] } : s)) }), /declares 1000000000000 elements/],
     ["a NaN weight", (a) => { const d = new Float32Array(a.weightData.slice(0)); d[5] = NaN; return { ...a, weightData: d.buffer }; }, /holds NaN at index 5: weights must be finite/],
     ["a float16 weight", (a) => ({ ...a, weightSpecs: a.weightSpecs.map((s, i) => (i === 0 ? { ...s, dtype: "float16" } : s)) }), /dtype "float16" is not supported/],

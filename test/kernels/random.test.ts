@@ -132,6 +132,29 @@ describe.each(BUILDS)("random (%s build)", (build) => {
     expectClose(s.get(pdx, n), Array.from(dy, (d, i) => Math.fround(d * mask[i])), 0, "dropout backward");
   });
 
+  it("every draw terminates on any 16-byte state, corrupt ones included (a zeroed state looped forever)", async () => {
+    const s = new Scratch(await loadEngine(build));
+    // Zeroed, even increments (PCG's increment is odd in every state pcg_seed makes), all ones.
+    for (const words of [[0, 0, 0, 0], [7, 0, 2, 0], [0, 0, 0x7ffffffe, 0], [-1, -1, -1, -1]]) {
+      s.reset();
+      const st = s.putI32(words), n = 1001;
+      const idx = s.putI32(Array.from({ length: n }, (_, i) => i));
+      s.k.pcg_shuffle(st, idx, n);
+      expect(Array.from(s.getI32(idx, n)).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+      const z = s.alloc(n);
+      s.k.pcg_normal(st, z, n, 0, 1, 1);
+      expect(s.get(z, n).every((v) => Number.isFinite(v) && Math.abs(v) <= 2)).toBe(true);
+      s.k.pcg_normal(st, z, n, 0, 1, 0);
+      expect(s.get(z, n).every((v) => Number.isFinite(v))).toBe(true);
+      // An even increment draws the stream of the odd one beside it: a state cannot fall off the full period.
+      const a = s.putI32(words), b = s.putI32([words[0], words[1], words[2] | 1, words[3]]), ua = s.alloc(8), ub = s.alloc(8);
+      s.k.pcg_u32(a, ua, 8);
+      s.k.pcg_u32(b, ub, 8);
+      expect(Array.from(s.getU32(ua, 8))).toEqual(Array.from(s.getU32(ub, 8)));
+      expect(new Set(s.getU32(ua, 8)).size).toBeGreaterThan(4);
+    }
+  });
+
   it("the state lives in memory: saving its 16 bytes and restoring them replays the stream", async () => {
     const s = new Scratch(await loadEngine(build));
     const st = seeded(s, 3, 0, 4), a = s.alloc(10), b = s.alloc(10);

@@ -1,6 +1,6 @@
 // A training step allocates nothing, with threads too (Node only: it runs the memory diagnostic,
 // bench/memory.mjs, in a node started with --expose-gc): the difference of V8's new-space growth
-// between fits of 2,000 and 12,000 steps, per step, on a model whose GEMMs and update the pool splits.
+// between fits of 2,000 and 32,000 steps, per step, on a model whose GEMMs and update the pool splits.
 import { describe, expect, it } from "vitest";
 import { isNode, projectUrl } from "../helpers/files.js";
 import { threadsUnavailable } from "../../src/threads.js";
