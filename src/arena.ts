@@ -1,9 +1,10 @@
 // A bump arena (buffers 64-byte aligned) over an engine's memory. Buffers are planned once (model build, batch size
 // change); nothing is allocated per step. memory.grow detaches old views, so views are made per use.
 import type { Engine } from "./engine.js";
+import { ValueError } from "./errors.js";
+import { MAX_MEMORY } from "./limits.js";
 
 const PAGE = 65536;
-const MAX_BYTES = 65536 * PAGE; // wasm32's limit; engines may refuse earlier
 
 export class Arena {
   private top: number;
@@ -20,13 +21,13 @@ export class Arena {
     const memory = this.engine.memory;
     if (end > memory.buffer.byteLength) {
       try {
-        if (end > MAX_BYTES) throw new RangeError("beyond the 4 GiB of a 32-bit wasm memory");
+        if (end > MAX_MEMORY) throw new RangeError("beyond the 4 GiB of a 32-bit wasm memory");
         memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
       } catch (e) {
         const mib = (b: number) => (b / 2 ** 20).toFixed(1);
-        throw new RangeError(
-          `myelin needs ${mib(end)} MiB of wasm memory for this model's weights and batch buffers, and the runtime ` +
-            `refused to grow it past ${mib(memory.buffer.byteLength)} MiB (${(e as Error).message}); use a smaller batchSize or model`,
+        throw new ValueError(
+          `myelin needs ${mib(end)} MiB of wasm memory and the runtime refused to grow it past ${mib(memory.buffer.byteLength)} MiB ` +
+            `(${(e as Error).message}): use a smaller batchSize or model`,
         );
       }
     }

@@ -7,7 +7,7 @@
 // runtime reports, at most 8) wherever threads can run without the user doing anything: Node, Deno,
 // Bun, and cross-origin isolated pages and their workers. The results are the same bits for every count.
 import { chooseBuild, engineFromModule, type Build, type Engine } from "./engine.js";
-import { invalid } from "./errors.js";
+import { checkOptions, invalid } from "./errors.js";
 import { autoThreads, poolLoader, threadsUnavailable, type PoolApi } from "./threads.js";
 import type { Pool } from "./pool.js";
 
@@ -50,7 +50,7 @@ function resolveThreads(threads: unknown, build: Build | undefined): number {
   }
   const explicit = typeof threads === "number" && threads > 1;
   if (build === "simd" || build === "scalar") {
-    if (explicit) warnOnce(`init({ threads: ${threads} }) runs one thread: the '${build}' build is single-threaded (for a wasm of your own, pass the threads build with build: 'threads'; or leave wasm and build out)`);
+    if (explicit) warnOnce(`init({ threads: ${threads} }) runs one thread: the '${build}' build is single-threaded (give a threads build with build: 'threads')`);
     return 1;
   }
   const n = typeof threads === "number" ? threads : autoThreads();
@@ -65,7 +65,7 @@ function resolveThreads(threads: unknown, build: Build | undefined): number {
 
 /** Loads and compiles the kernels, and starts the threads. Optional: the first model does it for you where it can. */
 export async function init(options: InitOptions = {}): Promise<Build> {
-  if (options === null || typeof options !== "object") throw invalid("init(options)", options, "an object { wasm, build, threads }");
+  checkOptions("init(options)", options, ["wasm", "build", "threads"]);
   if (options.build !== undefined && !BUILDS.includes(options.build)) throw invalid("init({ build })", options.build, "'simd', 'scalar' or 'threads'");
   // A wasm given without its build is a single-threaded build (the threads build must be named).
   const named = options.build ?? (options.wasm !== undefined ? chooseBuild() : undefined);

@@ -1,6 +1,6 @@
 // Training callbacks: plain objects with optional hooks (may be async), plus Keras's earlyStopping
 // (restoreBestWeights works), terminateOnNaN and a learning-rate schedule.
-import { checkNumber, invalid } from "./errors.js";
+import { checkNumber, checkOptions, invalid } from "./errors.js";
 
 export type Logs = Record<string, number>;
 
@@ -13,6 +13,8 @@ export interface ModelLike {
 
 export interface Callback {
   setModel?(model: ModelLike): void;
+  /** @internal Called by fit before training with the keys its logs will hold; throws if one it needs is missing. */
+  checkKeys?(keys: string[]): void;
   onTrainBegin?(logs?: Logs): void | Promise<void>;
   onTrainEnd?(logs?: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs?: Logs): void | Promise<void>;
@@ -21,6 +23,9 @@ export interface Callback {
   onBatchEnd?(batch: number, logs?: Logs): void | Promise<void>;
 }
 
+/** The hooks fit calls, in TF.js's and Keras's camelCase spelling. */
+export const HOOKS = ["onTrainBegin", "onTrainEnd", "onEpochBegin", "onEpochEnd", "onBatchBegin", "onBatchEnd"] as const;
+
 export interface EarlyStoppingArgs {
   monitor?: string;
   minDelta?: number;
@@ -28,6 +33,8 @@ export interface EarlyStoppingArgs {
   mode?: "auto" | "min" | "max";
   baseline?: number;
   restoreBestWeights?: boolean;
+  /** TF.js's option; only 0. */
+  verbose?: 0;
 }
 
 /** Stops when `monitor` has not improved by minDelta for `patience` epochs (Keras semantics). */
@@ -45,6 +52,10 @@ export class EarlyStopping implements Callback {
   private bestWeights?: { data: Float32Array; shape: number[] }[];
 
   constructor(a: EarlyStoppingArgs = {}) {
+    checkOptions("callbacks.earlyStopping(args)", a, ["monitor", "minDelta", "patience", "mode", "baseline", "restoreBestWeights", "verbose"]);
+    if (a.baseline !== undefined) checkNumber("callbacks.earlyStopping({ baseline })", a.baseline, -1e300, 1e300);
+    if (a.restoreBestWeights !== undefined && typeof a.restoreBestWeights !== "boolean") throw invalid("callbacks.earlyStopping({ restoreBestWeights })", a.restoreBestWeights, "true or false");
+    if (a.verbose !== undefined && a.verbose !== 0) throw invalid("callbacks.earlyStopping({ verbose })", a.verbose, "0 (it prints nothing; its stoppedEpoch says when it stopped)");
     this.monitor = a.monitor ?? "val_loss";
     if (typeof this.monitor !== "string") throw invalid("callbacks.earlyStopping({ monitor })", a.monitor, "a History key such as 'val_loss'");
     this.minDelta = Math.abs(checkNumber("callbacks.earlyStopping({ minDelta })", a.minDelta ?? 0, -1e30, 1e30));
@@ -59,6 +70,12 @@ export class EarlyStopping implements Callback {
 
   setModel(model: ModelLike): void {
     this.model = model;
+  }
+
+  checkKeys(keys: string[]): void {
+    if (keys.includes(this.monitor)) return;
+    const hint = this.monitor.startsWith("val_") && !keys.some((k) => k.startsWith("val_")) ? " (val_ keys need validationData or validationSplit)" : "";
+    throw invalid("callbacks.earlyStopping({ monitor })", this.monitor, `one of the keys fit() logs: ${keys.map((k) => `'${k}'`).join(", ")}${hint}`);
   }
 
   private better(a: number, b: number): boolean {
@@ -93,17 +110,13 @@ export class EarlyStopping implements Callback {
   }
 }
 
-/** Stops training as soon as a batch's loss is NaN or infinite. */
-export class TerminateOnNaN implements Callback {
-  private model?: ModelLike;
-  setModel(model: ModelLike): void {
-    this.model = model;
-  }
-  onBatchEnd(_batch: number, logs?: Logs): void {
-    const loss = logs?.loss;
-    if (loss !== undefined && !Number.isFinite(loss) && this.model) this.model.stopTraining = true;
-  }
-}
+/**
+ * Stops training at the first batch whose loss or gradient is NaN or infinite, before its update: the
+ * model keeps its last finite weights (Keras's stops after it, with the weights already NaN). fit does
+ * the checking (a pass over the gradients per batch, only while this callback is given); History's
+ * nonFinite says which batch.
+ */
+export class TerminateOnNaN implements Callback {}
 
 /** Sets the optimizer's learning rate at the start of each epoch from schedule(epoch, currentRate). */
 export class LearningRateScheduler implements Callback {

@@ -36,24 +36,57 @@ export function toMatrix(what: string, x: unknown, cols?: number, finite = true)
     for (let i = 0; i < x.length; i++) {
       const row = x[i];
       if (!Array.isArray(row) || row.length !== c) throw invalid(`${what}[${i}]`, row, `an array of ${c} numbers, like row 0`);
-      for (let j = 0; j < c; j++) data[i * c + j] = row[j];
+      for (let j = 0; j < c; j++) {
+        const v = row[j];
+        // Only numbers: null, true, "2" or [5] would be coerced silently, a BigInt would throw a TypeError.
+        if (typeof v !== "number") throw new ValueError(`${what} must hold numbers; received ${describe(v)} at row ${i}, column ${j}`);
+        data[i * c + j] = v;
+      }
     }
     m = { data, shape: [x.length, c] };
-  } else if (x !== null && typeof x === "object" && "data" in x && "shape" in x) {
-    const { data, shape } = x as { data: ArrayLike<number>; shape: readonly number[] };
+  } else if (x !== null && typeof x === "object" && "shape" in x && ("data" in x || typeof (x as { dataSync?: unknown }).dataSync === "function")) {
+    // { data, shape }, or a TF.js Tensor (shape and dataSync()): read once, never kept.
+    const tensor = !("data" in x) || typeof (x as { data: unknown }).data === "function";
+    let shape = (x as { shape: unknown }).shape;
+    if (Array.isArray(shape) && shape.length === 1) shape = [shape[0], 1]; // [rows]: one column, as TF.js reads a 1-D tensor
     if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
-      throw invalid(`${what}.shape`, shape, "[rows, columns] with positive integers");
+      throw invalid(`${what}.shape`, shape, "[rows, columns] or [rows], positive integers");
     }
-    if (!data || typeof data.length !== "number" || data.length !== shape[0] * shape[1]) {
+    const data = tensor ? tensorData(what, x as unknown as { dataSync: () => unknown }) : (x as { data: unknown }).data;
+    if (!data || typeof (data as ArrayLike<number>).length !== "number" || (data as ArrayLike<number>).length !== shape[0] * shape[1]) {
       throw invalid(`${what}.data`, data, `${shape[0] * shape[1]} numbers (shape [${shape.join(", ")}])`);
     }
-    m = { data: data instanceof Float32Array ? data : Float32Array.from(data), shape: [shape[0], shape[1]] };
+    m = { data: toFloat32(`${what}.data`, data as ArrayLike<number>, shape[1]), shape: [shape[0], shape[1]] };
   } else {
-    throw invalid(what, x, "number[][] or { data, shape: [rows, columns] }");
+    throw invalid(what, x, "number[][], { data, shape: [rows, columns] } or a 2-D TF.js tensor");
   }
   if (cols !== undefined && m.shape[1] !== cols) throw invalid(`${what} columns`, m.shape[1], `${cols} (the model's input size)`);
   if (finite) checkFinite(what, m.data, m.shape[1]);
   return m;
+}
+
+/**
+ * Values as a Float32Array: a Float32Array as it is (or copied), other typed arrays converted, plain
+ * arrays checked to hold numbers (errors name the row and column, or the index when cols is 0).
+ */
+export function toFloat32(what: string, data: ArrayLike<number>, cols: number, copy = false): Float32Array {
+  if (data instanceof Float32Array) return copy ? data.slice() : data;
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) throw invalid(what, data, "numbers, not BigInts");
+  if (ArrayBuffer.isView(data)) return Float32Array.from(data);
+  const n = data.length; // read once: an array-like whose length changes cannot resize the copy
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = data[i] as unknown;
+    if (typeof v !== "number") throw new ValueError(`${what} must hold numbers; received ${describe(v)} at ${cols ? `row ${Math.floor(i / cols)}, column ${i % cols}` : `index ${i}`}`);
+    out[i] = v;
+  }
+  return out;
+}
+
+/** A TF.js tensor's values (dataSync()); a disposed one would throw TF.js's own error. */
+function tensorData(what: string, t: { dataSync: () => unknown; isDisposed?: unknown }): unknown {
+  if (t.isDisposed === true) throw new ValueError(`${what}: the TF.js tensor is disposed`);
+  return t.dataSync();
 }
 
 /** The error for a value that is not finite at flat index i of a matrix with `cols` columns. */
@@ -91,7 +124,7 @@ export function toLabels(what: string, y: unknown, rows: number, units: number):
     const v = y as ArrayLike<number>;
     if (v.length !== rows) throw invalid(`${what} length`, v.length, `${rows} (one label per sample)`);
     if (units === 1) {
-      const data = Float32Array.from(v);
+      const data = toFloat32(what, v, 0);
       checkFinite(what, data, 1);
       return { kind: "dense", data, rows, cols: 1 };
     }

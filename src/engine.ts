@@ -3,6 +3,7 @@
 // memory (no AssemblyScript runtime, no abort), so WebAssembly.Instance is all that instantiation takes:
 // @assemblyscript/loader, which did it before, cost 5 KB of every browser bundle and nothing else.
 import type { Kernels } from "./kernels.js";
+import { ValueError } from "./errors.js";
 
 /** simd and scalar: one thread; threads: the SIMD build on a shared memory, for the pool (src/pool.ts). */
 export type Build = "simd" | "scalar" | "threads";
@@ -57,8 +58,7 @@ function newMemory(build: Build): WebAssembly.Memory {
       return new WebAssembly.Memory({ initial: 1, maximum: max, shared: true });
     } catch (e) {
       if (max <= 1024) {
-        throw new RangeError(`myelin could not reserve a shared WebAssembly.Memory for a new model (${(e as Error).message}): ` +
-          "the runtime's address space for wasm memories is used up; call model.dispose() on models no longer needed");
+        throw new ValueError(`myelin could not reserve a shared WebAssembly.Memory (${(e as Error).message}): too many models are alive; dispose() those no longer needed`);
       }
     }
   }

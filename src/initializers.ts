@@ -3,7 +3,7 @@
 // setSeed() restarts (as Keras's set_random_seed): a program gives the same weights run after run,
 // and two models in one program still differ.
 import type { Kernels } from "./kernels.js";
-import { checkNumber, invalid, lookup } from "./errors.js";
+import { checkNumber, checkOptions, invalid, lookup } from "./errors.js";
 
 let globalSeed = 1;
 let drawn = 0;
@@ -78,8 +78,10 @@ function constant(className: string, value: number): Initializer {
 }
 
 interface SeedArg { seed?: number }
-const seedOf = (what: string, a?: SeedArg) => {
-  const s = a?.seed;
+const seedOf = (what: string, a?: SeedArg | object, keys: string[] = ["seed"]) => {
+  if (a !== undefined && (a === null || typeof a !== "object")) throw invalid(`initializers.${what}(args)`, a, "an object such as { seed: 1 }");
+  if (a) checkOptions(`initializers.${what}(args)`, a, keys);
+  const s = (a as SeedArg | undefined)?.seed;
   if (s !== undefined && (!Number.isInteger(s) || s < 0 || s >= 2 ** 53)) throw invalid(`${what}({ seed })`, s, "a non-negative integer");
   return s;
 };
@@ -93,36 +95,63 @@ export const initializers = {
   lecunUniform: (a?: SeedArg) => varianceScaling("LecunUniform", "fanIn", "uniform", 1, seedOf("lecunUniform", a)),
   /** Keras's VarianceScaling; mode 'fan_in' | 'fan_out' | 'fan_avg', distribution 'uniform' | 'truncated_normal' ('normal') | 'untruncated_normal'. */
   varianceScaling(a: { scale?: number; mode?: string; distribution?: string; seed?: number } = {}): Initializer {
+    const seed = seedOf("varianceScaling", a, ["scale", "mode", "distribution", "seed"]);
     const scale = checkNumber("varianceScaling({ scale })", a.scale ?? 1, 0, 1e30, true);
     const modes: Record<string, Mode> = { fan_in: "fanIn", fan_out: "fanOut", fan_avg: "fanAvg", fanIn: "fanIn", fanOut: "fanOut", fanAvg: "fanAvg" };
     const dists: Record<string, Distribution> = { uniform: "uniform", normal: "truncatedNormal", truncated_normal: "truncatedNormal", truncatedNormal: "truncatedNormal", untruncated_normal: "untruncatedNormal", untruncatedNormal: "untruncatedNormal" };
     const mode = lookup("varianceScaling({ mode })", modes, a.mode ?? "fan_in");
     const dist = lookup("varianceScaling({ distribution })", dists, a.distribution ?? "truncated_normal");
-    const seed = seedOf("varianceScaling", a);
     return varianceScaling("VarianceScaling", mode, dist, scale, seed, { scale, mode: a.mode ?? "fan_in", distribution: a.distribution ?? "truncated_normal", seed: seed ?? null });
   },
   randomNormal(a: { mean?: number; stddev?: number; seed?: number } = {}): Initializer {
+    const seed = seedOf("randomNormal", a, ["mean", "stddev", "seed"]);
     const mean = checkNumber("randomNormal({ mean })", a.mean ?? 0, -1e30, 1e30);
     const stddev = checkNumber("randomNormal({ stddev })", a.stddev ?? 0.05, 0, 1e30);
-    const seed = seedOf("randomNormal", a);
     return { className: "RandomNormal", config: { mean, stddev, seed: seed ?? null }, fill(k, st, dst, n) { seedState(k, st, seed); k.pcg_normal(st, dst, n, mean, stddev, 0); } };
   },
   randomUniform(a: { minval?: number; maxval?: number; seed?: number } = {}): Initializer {
+    const seed = seedOf("randomUniform", a, ["minval", "maxval", "seed"]);
     const minval = checkNumber("randomUniform({ minval })", a.minval ?? -0.05, -1e30, 1e30);
     const maxval = checkNumber("randomUniform({ maxval })", a.maxval ?? 0.05, minval, 1e30);
-    const seed = seedOf("randomUniform", a);
     return { className: "RandomUniform", config: { minval, maxval, seed: seed ?? null }, fill(k, st, dst, n) { seedState(k, st, seed); k.pcg_uniform(st, dst, n, minval, maxval); } };
   },
   zeros: () => constant("Zeros", 0),
   ones: () => constant("Ones", 1),
-  constant: (a: { value: number }) => constant("Constant", checkNumber("constant({ value })", a?.value, -3.4e38, 3.4e38)),
+  constant: (a: { value: number }) => {
+    seedOf("constant", a, ["value"]);
+    return constant("Constant", checkNumber("constant({ value })", a?.value, -3.4e38, 3.4e38));
+  },
 };
+
+/** Every initializer initializers.* has made (nothing else is taken for one). */
+const made = new WeakSet<object>();
+for (const [name, make] of Object.entries(initializers) as [string, (a?: unknown) => Initializer][]) {
+  (initializers as Record<string, unknown>)[name] = (a?: unknown) => {
+    const init = make(a);
+    made.add(init);
+    return init;
+  };
+}
+
+/**
+ * @internal The stand-in for an initializer class a loaded model.json names and the library lacks: it keeps
+ * the config so the model saves it again; it fills zeros (the file's weights overwrite them at once).
+ */
+export function placeholderInitializer(className: string, config: Record<string, unknown>): Initializer {
+  const init: Initializer = { className, config, fill: (k, st, dst, n) => k.pcg_uniform(st, dst, n, 0, 0) };
+  made.add(init);
+  return init;
+}
 
 export type InitializerName = keyof typeof initializers;
 export type InitializerLike = InitializerName | Initializer;
 
 export function getInitializer(what: string, x: unknown): Initializer {
-  if (x !== null && typeof x === "object" && "fill" in x) return x as Initializer;
+  if (x !== null && typeof x === "object") {
+    // Only the library's own: an initializer writes straight into the model's memory.
+    if (made.has(x)) return x as Initializer;
+    throw invalid(what, x, "a name or an initializer made by initializers.*");
+  }
   const make = lookup(what, initializers as unknown as Record<string, () => Initializer>, x);
   if (x === "constant") throw invalid(what, x, "initializers.constant({ value }) (the name alone has no value)");
   return make();

@@ -35,7 +35,7 @@ export function workerThreads(): typeof import("node:worker_threads") | undefine
 /** Why threads cannot run here, or undefined where they can. */
 export function threadsUnavailable(): string | undefined {
   const g = globalThis as Global;
-  if (!loader) return "this entry of the package is single-threaded (Cloudflare Workers and workerd have no Worker)";
+  if (!loader) return "Cloudflare Workers have no threads";
   if (typeof SharedArrayBuffer === "undefined" || typeof Atomics === "undefined") {
     return g.crossOriginIsolated === false
       ? "the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp or credentialless)"

@@ -7,8 +7,9 @@ import { Dropout } from "../layers/dropout.js";
 import { getOptimizer, optimizers, type Optimizer } from "../optim/index.js";
 import { LOSS_NAMES } from "../losses.js";
 import { ValueError, describe } from "../errors.js";
-import { modelToTopology, layersFromTopology, type TopologyJson } from "./topology.js";
-import { checkDepth, elements } from "./bytes.js";
+import { modelToTopology, type TopologyJson } from "./topology.js";
+import { layersFromTopology } from "./reader.js";
+import { checkDepth, elements } from "./checks.js";
 
 export interface WeightSpec { name: string; shape: number[]; dtype: "float32" | "int32"; group?: string }
 export interface ModelArtifacts {

@@ -5,7 +5,8 @@ import "../api.js"; // so that in the browser build the code this lazy module sh
 import { ValueError, describe } from "../errors.js";
 import { nodeFs } from "../backend.js";
 import type { ModelArtifacts, WeightSpec } from "./artifacts.js";
-import { checkDepth, declaredBytes, MAGIC, MAX_PATHS, modelJson, toBytes, type ModelJson } from "./bytes.js";
+import { MAGIC, modelJson, toBytes, type ModelJson } from "./bytes.js";
+import { checkDepth, declaredBytes, MAX_PATHS } from "./checks.js";
 
 export { toBytes };
 

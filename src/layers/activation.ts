@@ -1,5 +1,5 @@
 // Activation and LeakyReLU layers: an elementwise (or, for softmax, row-wise) function of their input.
-import { Layer, type Step } from "./layer.js";
+import { checkLayerArgs, Layer, type CommonArgs, type Step } from "./layer.js";
 import { getActivation, leaky, type Activation, type ActivationName } from "../activations.js";
 import { Act } from "../kernels.js";
 import { checkNumber, invalid } from "../errors.js";
@@ -8,8 +8,8 @@ export class ActivationLayer extends Layer {
   readonly className: string = "Activation";
   readonly activation: Activation;
 
-  constructor(args: { activation: ActivationName; name?: string; inputShape?: number[]; inputDim?: number }, act?: Activation, prefix = "activation") {
-    if (args === null || typeof args !== "object") throw invalid(`layers.${prefix}(args)`, args, "an object");
+  constructor(args: { activation: ActivationName } & CommonArgs, act?: Activation, prefix = "activation") {
+    if (!act) checkLayerArgs("activation", args, ["activation"]); // LeakyReLU checked its own
     super(prefix, args);
     this.activation = act ?? getActivation(args.activation);
   }
@@ -37,7 +37,8 @@ export class LeakyReLU extends ActivationLayer {
   override readonly className = "LeakyReLU";
   readonly alpha: number;
 
-  constructor(args: { alpha?: number; name?: string; inputShape?: number[]; inputDim?: number } = {}) {
+  constructor(args: { alpha?: number } & CommonArgs = {}) {
+    checkLayerArgs("leakyReLU", args, ["alpha"]);
     const alpha = checkNumber("layers.leakyReLU({ alpha })", args?.alpha ?? 0.3, 0, 1e30);
     super({ ...args, activation: "leakyRelu" }, leaky(alpha), "leaky_re_lu");
     this.alpha = alpha;

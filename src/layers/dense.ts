@@ -1,14 +1,15 @@
 // Dense: y = activation(x · W + b), W in TF.js layout [inputs, units]. Forward is one GEMM with the
 // bias and activation fused; backward is the activation's derivative, dW = xᵀ·dz, db = column sums of
 // dz, and dx = dz·Wᵀ.
-import { Layer, type Param, type Step } from "./layer.js";
+import { checkLayerArgs, Layer, type CommonArgs, type Param, type Step } from "./layer.js";
 import { getActivation, type Activation, type ActivationName } from "../activations.js";
 import { getInitializer, type InitializerLike } from "../initializers.js";
 import { getRegularizer, type RegularizerLike } from "../regularizers.js";
 import { Act } from "../kernels.js";
-import { checkPositiveInt, invalid } from "../errors.js";
+import { checkSize, invalid, ValueError } from "../errors.js";
+import { MAX_ELEMENTS } from "../limits.js";
 
-export interface DenseArgs {
+export interface DenseArgs extends CommonArgs {
   units: number;
   activation?: ActivationName;
   useBias?: boolean;
@@ -16,9 +17,6 @@ export interface DenseArgs {
   biasInitializer?: InitializerLike;
   kernelRegularizer?: RegularizerLike;
   biasRegularizer?: RegularizerLike;
-  inputShape?: number[];
-  inputDim?: number;
-  name?: string;
 }
 
 export class Dense extends Layer {
@@ -29,9 +27,9 @@ export class Dense extends Layer {
   private readonly args: DenseArgs;
 
   constructor(args: DenseArgs) {
-    if (args === null || typeof args !== "object") throw invalid("layers.dense(args)", args, "an object such as { units: 10 }");
+    checkLayerArgs("dense", args, ["units", "activation", "useBias", "kernelInitializer", "biasInitializer", "kernelRegularizer", "biasRegularizer"]);
     super("dense", args);
-    this.units = checkPositiveInt("layers.dense({ units })", args.units);
+    this.units = checkSize("layers.dense({ units })", args.units);
     this.activation = getActivation(args.activation ?? "linear");
     if (args.useBias !== undefined && typeof args.useBias !== "boolean") throw invalid("layers.dense({ useBias })", args.useBias, "true or false");
     this.useBias = args.useBias ?? true;
@@ -57,6 +55,9 @@ export class Dense extends Layer {
       grad: 0,
       slots: [],
     });
+    if (inputDim * this.units > MAX_ELEMENTS) {
+      throw new ValueError(`layer ${this.name}: a kernel [${inputDim}, ${this.units}] holds more than 2^28 weights (1 GiB)`);
+    }
     this.params.length = 0;
     this.params.push(param("kernel", [inputDim, this.units], a.kernelInitializer ?? "glorotUniform", a.kernelRegularizer, "kernel"));
     if (this.useBias) this.params.push(param("bias", [this.units], a.biasInitializer ?? "zeros", a.biasRegularizer, "bias"));

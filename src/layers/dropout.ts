@@ -1,7 +1,7 @@
 // Inverted dropout (Srivastava et al. 2014): in training, each input is kept with probability 1 - rate
 // and scaled by 1/(1 - rate); in inference it is the identity. The mask comes from the layer's own
 // PCG32 stream, seeded from `seed` or the global sequence, so a seeded run is repeatable everywhere.
-import { Layer, type Alloc, type Step } from "./layer.js";
+import { checkLayerArgs, Layer, type Alloc, type CommonArgs, type Step } from "./layer.js";
 import { nextSeed, seedStream, STREAM } from "../initializers.js";
 import { Act } from "../kernels.js";
 import { checkNumber, invalid } from "../errors.js";
@@ -13,8 +13,8 @@ export class Dropout extends Layer {
   private mask = 0;
   state = 0; // 16-byte PCG32 state
 
-  constructor(args: { rate: number; seed?: number; name?: string; inputShape?: number[]; inputDim?: number }) {
-    if (args === null || typeof args !== "object") throw invalid("layers.dropout(args)", args, "an object such as { rate: 0.5 }");
+  constructor(args: { rate: number; seed?: number } & CommonArgs) {
+    checkLayerArgs("dropout", args, ["rate", "seed"]);
     super("dropout", args);
     this.rate = checkNumber("layers.dropout({ rate })", args.rate, 0, 1, false, true);
     if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0)) throw invalid("layers.dropout({ seed })", args.seed, "a non-negative integer");

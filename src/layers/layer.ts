@@ -4,7 +4,7 @@
 import type { Kernels } from "../kernels.js";
 import type { Initializer } from "../initializers.js";
 import type { Regularizer } from "../regularizers.js";
-import { invalid } from "../errors.js";
+import { checkOptions, checkSize, invalid } from "../errors.js";
 
 /** One trainable tensor: its value and gradient live in the model's wasm memory. */
 export interface Param {
@@ -31,6 +31,18 @@ export interface Step {
 /** Per-batch buffers a layer asks the model to plan beyond its output (dropout's mask, its PRNG state). */
 export type Alloc = (floats: number) => number;
 
+/** Arguments every layer takes (TF.js's names). */
+export interface CommonArgs {
+  name?: string;
+  inputShape?: number[];
+  inputDim?: number;
+}
+
+/** Throws unless every key of a layer's arguments is one it acts on (TF.js's trainable, weights, ... are not yet). */
+export function checkLayerArgs(factory: string, args: object, keys: string[]): void {
+  checkOptions(`layers.${factory}(args)`, args, [...keys, "name", "inputShape", "inputDim"]);
+}
+
 const counters = new Map<string, number>();
 function autoName(prefix: string): string {
   const n = (counters.get(prefix) ?? 0) + 1;
@@ -55,7 +67,7 @@ export abstract class Layer {
   owner: object | undefined;
   readonly params: Param[] = [];
 
-  protected constructor(prefix: string, args: { name?: string; inputShape?: number[]; inputDim?: number }) {
+  protected constructor(prefix: string, args: CommonArgs) {
     if (args.name !== undefined && (typeof args.name !== "string" || args.name === "")) throw invalid(`${prefix}({ name })`, args.name, "a non-empty string");
     this.name = args.name ?? autoName(prefix);
     let dim = args.inputDim;
@@ -63,7 +75,7 @@ export abstract class Layer {
       if (!Array.isArray(args.inputShape) || args.inputShape.length !== 1) throw invalid(`${prefix}({ inputShape })`, args.inputShape, "[features] (dense models take flat vectors)");
       dim = args.inputShape[0];
     }
-    if (dim !== undefined && (!Number.isInteger(dim) || dim <= 0)) throw invalid(`${prefix}({ inputShape | inputDim })`, dim, "a positive integer number of features");
+    if (dim !== undefined) checkSize(`${prefix}({ ${args.inputShape !== undefined ? "inputShape[0]" : "inputDim"} })`, dim);
     this.batchInputDim = dim;
   }
 

@@ -6,9 +6,9 @@ import type { Sequential } from "./sequential.js";
 import { Totals } from "./runner.js";
 import type { Progress } from "./progress.js";
 import { nextTurn } from "./yield.js";
-import type { Callback, Logs } from "../callbacks.js";
+import { HOOKS, TerminateOnNaN, type Callback, type Logs } from "../callbacks.js";
 import { oneHotAsIds, toLabels, toMatrix, sliceLabels, sliceRows, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
-import { checkNumber, checkPositiveInt, invalid, ValueError } from "../errors.js";
+import { checkNumber, checkOptions, checkPositiveInt, invalid, ValueError } from "../errors.js";
 import { Dropout } from "../layers/dropout.js";
 import { seedStream, STREAM } from "../initializers.js";
 
@@ -19,8 +19,8 @@ export interface FitArgs {
   validationSplit?: number;
   validationData?: [InputLike, LabelsLike];
   initialEpoch?: number;
-  /** 1: progress bar (TTY) or a line per epoch; 0: silent. Default 1 in Node, 0 elsewhere. */
-  verbose?: 0 | 1;
+  /** 1: progress bar (TTY) or a line per epoch; 2: a line per epoch; 0: silent. Default 1 in Node, 0 elsewhere. */
+  verbose?: 0 | 1 | 2;
   callbacks?: Callback | Callback[];
   /** Yield to the event loop every this many batches (default 32), or 'batch', 'epoch', 'never'. */
   yieldEvery?: number | "batch" | "epoch" | "never";
@@ -32,14 +32,20 @@ export interface History {
   epoch: number[];
   history: Record<string, number[]>;
   params: { epochs: number; initialEpoch: number; samples: number; batchSize: number; steps: number };
+  /**
+   * The first batch whose loss (or, with callbacks.terminateOnNaN, gradient) was NaN or infinite, if one
+   * was; `applied` says whether its update ran (false when terminateOnNaN stopped training before it).
+   */
+  nonFinite?: { epoch: number; batch: number; loss: number; applied: boolean };
 }
 
+const FIT_OPTIONS = ["epochs", "batchSize", "shuffle", "validationSplit", "validationData", "initialEpoch", "verbose", "callbacks", "yieldEvery", "seed"];
 const isNode = () => typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string";
 
 export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: FitArgs = {}): Promise<History> {
   if (model.training) throw new ValueError("fit() was called while another fit() of this model is running; await the first");
   const { c, runner } = model.ready("fit");
-  if (args === null || typeof args !== "object") throw invalid("fit(x, y, args)", args, "an object");
+  checkOptions("fit(x, y, args)", args, FIT_OPTIONS);
   // Check everything before touching the model.
   let X = toMatrix("fit(x)", x, runner.inputDim);
   const compact = (l: Labels) => (c.loss === "cce" ? oneHotAsIds(l) : l);
@@ -50,7 +56,7 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
   const batchSizeArg = checkPositiveInt("fit({ batchSize })", args.batchSize ?? 32);
   if (args.shuffle !== undefined && typeof args.shuffle !== "boolean") throw invalid("fit({ shuffle })", args.shuffle, "true or false");
   const verbose = args.verbose ?? (isNode() ? 1 : 0);
-  if (verbose !== 0 && verbose !== 1) throw invalid("fit({ verbose })", args.verbose, "0 or 1");
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw invalid("fit({ verbose })", args.verbose, "0, 1 or 2");
   const ye = args.yieldEvery ?? 32;
   const yieldEvery = ye === "batch" ? 1 : ye === "epoch" || ye === "never" ? 0 : ye;
   if (typeof yieldEvery !== "number" || !Number.isInteger(yieldEvery) || yieldEvery < 0) throw invalid("fit({ yieldEvery })", ye, "a positive integer number of batches, 'batch', 'epoch' or 'never'");
@@ -58,6 +64,9 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
   const cbs: Callback[] = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
   cbs.forEach((cb, i) => {
     if (cb === null || typeof cb !== "object") throw invalid(`fit({ callbacks })[${i}]`, cb, "an object with onEpochEnd, onBatchEnd, ... methods");
+    // A misspelled hook would never be called (plain objects; a class's methods are not enumerable).
+    for (const k in cb) if (/^on[A-Z]/.test(k) && !(HOOKS as readonly string[]).includes(k)) throw invalid(`fit({ callbacks })[${i}] key`, k, `a hook: ${HOOKS.join(", ")}`);
+    for (const h of HOOKS) if (cb[h] !== undefined && typeof cb[h] !== "function") throw invalid(`fit({ callbacks })[${i}].${h}`, cb[h], "a function");
   });
   let val: { X: Matrix; Y: Labels } | undefined;
   if (args.validationData !== undefined) {
@@ -74,6 +83,10 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
     X = sliceRows(X, 0, n - nVal);
     Y = sliceLabels(Y, 0, n - nVal);
   }
+
+  const keys = ["loss", ...c.metrics];
+  const logKeys = val ? [...keys, ...keys.map((k) => `val_${k}`)] : keys;
+  for (const cb of cbs) cb.checkKeys?.(logKeys); // a callback that needs a key fit will not log fails now, not after an epoch
 
   const n = X.shape[0];
   const batchSize = Math.min(batchSizeArg, n);
@@ -92,7 +105,6 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
     });
   }
 
-  const keys = ["loss", ...c.metrics];
   const history: History = { epoch: [], history: {}, params: { epochs, initialEpoch, samples: n, batchSize, steps } };
   for (const key of keys) history.history[key] = [];
   if (val) for (const key of keys) history.history[`val_${key}`] = [];
@@ -103,7 +115,7 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
   for (const m of c.metrics) batchLogs[m] = barLogs[m] = 0;
   const wantBatchLogs = cbs.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
   // The progress bar loads only where it is shown (Node's default; browsers default to silent).
-  const progress: Progress | undefined = verbose ? new (await import("./progress.js")).Progress(epochs, n, steps) : undefined;
+  const progress: Progress | undefined = verbose ? new (await import("./progress.js")).Progress(epochs, n, steps, verbose) : undefined;
   const call = async (hook: keyof Callback, ...a: unknown[]) => {
     for (const cb of cbs) {
       const f = cb[hook] as ((...x: unknown[]) => unknown) | undefined;
@@ -114,8 +126,11 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
     }
   };
 
+  const bad = new Float64Array(2).fill(-1); // [first batch whose loss was not finite, its loss], per epoch
   model.training = true;
   model.stopTraining = false;
+  model.guardNonFinite = cbs.some((cb) => cb instanceof TerminateOnNaN);
+  model.guardStopped = false;
   try {
     for (const cb of cbs) cb.setModel?.(model);
     await call("onTrainBegin", {});
@@ -135,7 +150,11 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
           batchLogs.size = Math.min(batchSize, n - b * batchSize);
           await call("onBatchBegin", b, batchLogs);
         }
-        trainSpan(model, X, Y, order, b, end, batchSize, n, totals);
+        trainSpan(model, X, Y, order, b, end, batchSize, n, totals, bad);
+        if (bad[0] >= 0 && !history.nonFinite) {
+          history.nonFinite = { epoch, batch: bad[0], loss: bad[1], applied: !model.guardStopped };
+          warnNonFinite(model.name, history.nonFinite);
+        }
         if (wantBatchLogs || progress) {
           batchLogs.loss = totals.last;
           barLogs.loss = totals.loss / totals.rows;
@@ -165,16 +184,31 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
     await call("onTrainEnd", {});
   } finally {
     model.training = false;
+    model.guardNonFinite = false;
     if (model.isDisposed) model.release();
     else runner.arena.release(orderMark);
   }
   return history;
 }
 
-/** Training steps for batches [b0, b1) of an epoch (no awaits, so no boxed locals). */
-function trainSpan(model: Sequential, X: Matrix, Y: Labels, order: Int32Array, b0: number, b1: number, batchSize: number, n: number, totals: Totals): void {
+/**
+ * Training steps for batches [b0, b1) of an epoch (no awaits, so no boxed locals). The first batch
+ * whose loss is not finite is noted in `bad` (its index and loss).
+ */
+function trainSpan(model: Sequential, X: Matrix, Y: Labels, order: Int32Array, b0: number, b1: number, batchSize: number, n: number, totals: Totals, bad: Float64Array): void {
   for (let b = b0; b < b1 && !model.stopTraining; b++) {
     const start = b * batchSize;
     model.trainStep(X, Y, order, start, Math.min(batchSize, n - start), totals);
+    if (bad[0] < 0 && (totals.sums[2] - totals.sums[2] !== 0 || model.guardStopped)) {
+      bad[0] = b;
+      bad[1] = totals.sums[2];
+    }
   }
+}
+
+/** Training that diverges says so once per fit (Keras prints nothing): where, and what to do. */
+function warnNonFinite(name: string, at: NonNullable<History["nonFinite"]>): void {
+  console.warn(`myelin: fit() of ${name}: batch ${at.batch} of epoch ${at.epoch + 1} went non-finite (loss ${at.loss}): ` + (at.applied
+    ? "training diverged; lower the learning rate, clip gradients or use callbacks.terminateOnNaN()"
+    : "terminateOnNaN kept the last finite weights"));
 }

@@ -1,5 +1,5 @@
-// verbose = 1 in Node: a Keras-style progress bar per epoch on a TTY (samples done, samples/s, loss and
-// metrics), one plain line per epoch otherwise. Redraws by batch count, not by clock.
+// verbose 1: a Keras-style progress bar per epoch on a TTY (samples done, samples/s, loss and metrics),
+// one plain line per epoch otherwise; verbose 2: one line per epoch (as Keras). Redraws by batch count, not by clock.
 import "../api.js"; // so that in the browser build the code this lazy module shares with the entry is one startup chunk
 import type { Logs } from "../callbacks.js";
 
@@ -9,9 +9,10 @@ interface Out {
   write(s: string): unknown;
 }
 
-function stdout(): Out | undefined {
+/** Node's (Deno's, Bun's) stdout; elsewhere (browsers, Workers) the console, a line per epoch. */
+function stdout(): Out {
   const p = (globalThis as { process?: { stdout?: Out } }).process;
-  return p?.stdout;
+  return p?.stdout ?? { isTTY: false, write: (s: string) => console.log(s.replace(/\n$/, "")) };
 }
 
 const fmt = (logs: Logs) =>
@@ -22,6 +23,8 @@ const fmt = (logs: Logs) =>
 
 export class Progress {
   private readonly out = stdout();
+  /** The bar redraws on a terminal at verbose 1; verbose 2 (and any other output) writes one line per epoch. */
+  private readonly bar: boolean;
   private start = 0;
   /** Redraw interval in batches (about 40 redraws an epoch). */
   readonly every: number;
@@ -30,21 +33,19 @@ export class Progress {
     private readonly epochs: number,
     private readonly samples: number,
     private readonly batches: number,
+    verbose: 1 | 2,
   ) {
-    this.every = Math.max(1, Math.floor(batches / 40));
-  }
-
-  get enabled(): boolean {
-    return this.out !== undefined;
+    this.bar = verbose === 1 && this.out.isTTY === true;
+    this.every = this.bar ? Math.max(1, Math.floor(batches / 40)) : batches;
   }
 
   epochBegin(epoch: number): void {
     this.start = performance.now();
-    if (this.out?.isTTY) this.out.write(`Epoch ${epoch + 1}/${this.epochs}\n`);
+    if (this.bar) this.out.write(`Epoch ${epoch + 1}/${this.epochs}\n`);
   }
 
   batchEnd(batch: number, done: number, logs: Logs): void {
-    if (!this.out?.isTTY) return;
+    if (!this.bar) return;
     const width = 30;
     const filled = Math.round((done / this.samples) * width);
     const bar = "=".repeat(Math.max(0, filled - 1)) + (filled > 0 ? ">" : "") + ".".repeat(width - filled);
@@ -53,11 +54,10 @@ export class Progress {
   }
 
   epochEnd(epoch: number, logs: Logs): void {
-    if (!this.out) return;
     const s = (performance.now() - this.start) / 1000;
     const rate = Math.round(this.samples / s);
     const line = `${this.samples}/${this.samples} - ${s.toFixed(1)}s ${rate} samples/s - ${fmt(logs)}`;
-    if (this.out.isTTY) this.out.write(`\r${line}${" ".repeat(10)}\n`);
+    if (this.bar) this.out.write(`\r${line}${" ".repeat(10)}\n`);
     else this.out.write(`Epoch ${epoch + 1}/${this.epochs} - ${line}\n`);
   }
 }

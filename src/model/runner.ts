@@ -48,17 +48,34 @@ export class Totals {
   }
 }
 
-const viewCache = new WeakMap<Float32Array, Float32Array[]>();
+/** Rows at least this wide are copied through per-row views (TypedArray.set); narrower ones element by element. */
+const VIEW_MIN_COLS = 128;
+const viewCache = new WeakMap<Float32Array, { cols: number; views: Float32Array[] }>();
 
-/** One subarray view per row of a dataset, made once and cached for as long as the data lives. */
+/**
+ * One subarray view per row of a dataset of wide rows, made once and cached for as long as the data
+ * lives (keyed by the array and its row width: the same array read with another shape gets its own).
+ * A view costs about 104 bytes of JS heap, at most a fifth of the 512+ bytes of the row it shows.
+ */
 function rowViews(x: Matrix): Float32Array[] {
+  const d = x.shape[1];
   let v = viewCache.get(x.data);
-  if (!v) {
-    const d = x.shape[1];
-    v = Array.from({ length: x.shape[0] }, (_, r) => x.data.subarray(r * d, (r + 1) * d));
+  if (!v || v.cols !== d) {
+    v = { cols: d, views: Array.from({ length: x.shape[0] }, (_, r) => x.data.subarray(r * d, (r + 1) * d)) };
     viewCache.set(x.data, v);
   }
-  return v;
+  return v.views;
+}
+
+/** Copies row `row` of `src` (d wide) to dst at `o`, eight elements at a time (faster than a view for narrow rows). */
+function copyRow(src: Float32Array, row: number, d: number, dst: Float32Array, o: number): void {
+  let s = row * d;
+  const e = s + d;
+  for (; s + 8 <= e; s += 8, o += 8) {
+    dst[o] = src[s]; dst[o + 1] = src[s + 1]; dst[o + 2] = src[s + 2]; dst[o + 3] = src[s + 3];
+    dst[o + 4] = src[s + 4]; dst[o + 5] = src[s + 5]; dst[o + 6] = src[s + 6]; dst[o + 7] = src[s + 7];
+  }
+  for (; s < e; s++, o++) dst[o] = src[s];
 }
 
 export class Runner {
@@ -126,16 +143,21 @@ export class Runner {
 
   /** Allocates the optimizer's slots (drops any earlier plan and slots). */
   allocateSlots(opt: Optimizer): void {
+    // Every slot is placed before any is written: memory refused half-way leaves the old slots as they were.
+    const top = this.arena.mark();
     this.arena.release(this.stateMark);
-    this.cap = 0;
-    for (const p of this.params) {
-      p.slots = [];
-      for (let s = 0; s < opt.slotCount; s++) {
-        const ptr = this.arena.alloc(p.size * 4);
-        this.arena.f32(ptr, p.size).fill(opt.slotInit(s));
-        p.slots.push(ptr);
-      }
+    let slots: number[][];
+    try {
+      slots = this.params.map((p) => Array.from({ length: opt.slotCount }, () => this.arena.alloc(p.size * 4)));
+    } catch (e) {
+      this.arena.release(top);
+      throw e;
     }
+    this.cap = 0;
+    this.params.forEach((p, i) => {
+      p.slots = slots[i];
+      p.slots.forEach((ptr, s) => this.arena.f32(ptr, p.size).fill(opt.slotInit(s)));
+    });
     this.slotMark = this.arena.mark();
   }
 
@@ -186,8 +208,8 @@ export class Runner {
 
   /**
    * Copies rows (given by index, or a contiguous range from `start`) into the input staging area.
-   * TypedArray.set from a per-row view is 3x faster than an element loop; the views are made once per
-   * dataset (rowViews), so a step allocates nothing.
+   * Wide rows: TypedArray.set from a per-row view, made once per dataset (rowViews); narrow rows: an
+   * element loop (faster there, and no view per row). A step allocates nothing.
    */
   stageX(x: Matrix, order: Int32Array | null, start: number, rows: number): void {
     this.refreshViews();
@@ -199,8 +221,16 @@ export class Runner {
       dst.set(start === 0 && rows * d === x.data.length ? x.data : x.data.subarray(start * d, (start + rows) * d), o);
       return;
     }
-    const views = rowViews(x);
     const bounce = this.bounce;
+    if (d < VIEW_MIN_COLS) {
+      // Narrow rows: element copies (into the plain buffer first with threads, as below).
+      const to = bounce ?? dst;
+      let b = bounce ? 0 : o;
+      for (let r = 0; r < rows; r++, b += d) copyRow(x.data, order[start + r], d, to, b);
+      if (bounce) dst.set(rows * d === bounce.length ? bounce : bounce.subarray(0, rows * d), o);
+      return;
+    }
+    const views = rowViews(x);
     if (bounce) {
       // Shared memory (threads): V8 copies into it word by word, 1.5x slower from scattered rows; the
       // rows go to a plain buffer first (memcpy), then in one contiguous copy.
@@ -316,7 +346,8 @@ export class Runner {
   }
 
   /** Backward through every layer from the loss gradient in d0, then regularizers and the update. */
-  backwardAndUpdate(c: Compiled, rows: number): void {
+  /** Gradients of the last forward's loss (and the regularizers') into every parameter's grad. */
+  backward(rows: number): void {
     const s = this.step;
     s.rows = rows;
     s.training = true;
@@ -332,7 +363,18 @@ export class Runner {
       const r = ps[i].regularizer;
       if (r) k.reg_grad(ps[i].value, ps[i].grad, ps[i].size, r.l1, r.l2);
     }
-    c.optimizer.applyGradients(k, this.params);
+  }
+
+  /** Whether every gradient is finite (a pass over them: only when a fit guards against divergence). */
+  gradientsFinite(): boolean {
+    const ps = this.params;
+    for (let i = 0; i < ps.length; i++) if (this.k.first_nonfinite(ps[i].grad, ps[i].size) >= 0) return false;
+    return true;
+  }
+
+  /** The optimizer's step from the gradients. */
+  update(c: Compiled): void {
+    c.optimizer.applyGradients(this.k, this.params);
   }
 
   /** A JS-owned copy of the last forward's outputs for `rows` rows, written into `dst` at `offset`. */

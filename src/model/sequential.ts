@@ -5,14 +5,14 @@ import type { Engine } from "../engine.js";
 import { Layer } from "../layers/layer.js";
 import { getOptimizer, type Optimizer, type OptimizerName } from "../optim/index.js";
 import { getLoss, getMetrics, LOSS_NAMES, type LossKind, type MetricKind } from "../losses.js";
-import { notFinite, oneHotAsIds, toLabels, toMatrix, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
+import { notFinite, oneHotAsIds, toFloat32, toLabels, toMatrix, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
 import { Prediction } from "../prediction.js";
-import { checkPositiveInt, invalid, ValueError } from "../errors.js";
+import { checkOptions, checkPositiveInt, describe, invalid, ValueError } from "../errors.js";
 import { Runner, Totals, type Compiled } from "./runner.js";
 import { summaryLines } from "./summary.js";
 import { fit, type FitArgs, type History } from "./fit.js";
 import type { IOHandler, SaveResult } from "../io/handlers.js";
-import { modelToTopology, layersFromTopology, type TopologyJson } from "../io/topology.js";
+import { modelToTopology, type TopologyJson } from "../io/topology.js";
 
 export interface CompileArgs {
   optimizer: OptimizerName | Optimizer;
@@ -30,13 +30,24 @@ export class Sequential {
   /** @internal */ runner?: Runner;
   /** @internal */ compiled?: Compiled;
   /** @internal */ training = false;
+  /** @internal Set by fit when callbacks.terminateOnNaN is given: see trainStep. */
+  guardNonFinite = false;
+  /** @internal Set when the guard has refused a batch. */
+  guardStopped = false;
   private engine?: Engine;
   private disposed = false;
 
   constructor(args: { layers?: Layer[]; name?: string } = {}) {
+    checkOptions("sequential(args)", args, ["layers", "name"]);
+    if (args.name !== undefined && (typeof args.name !== "string" || args.name === "")) throw invalid("sequential({ name })", args.name, "a non-empty string");
     this.name = args.name ?? `sequential_${++modelCount}`;
     if (args.layers !== undefined && !Array.isArray(args.layers)) throw invalid("sequential({ layers })", args.layers, "an array of layers");
-    for (const l of args.layers ?? []) this.add(l);
+    try {
+      for (const l of args.layers ?? []) this.add(l);
+    } catch (e) {
+      for (const l of this.layers) l.owner = undefined; // a model that was never made claims no layer
+      throw e;
+    }
   }
 
   add(layer: Layer): void {
@@ -70,6 +81,8 @@ export class Sequential {
    */
   async save(target: string | IOHandler, options: { includeOptimizer?: boolean } = {}): Promise<SaveResult> {
     if (this.training) throw new ValueError("save() was called while fit() is running");
+    checkOptions("save(target, options)", options, ["includeOptimizer"]);
+    if (options.includeOptimizer !== undefined && typeof options.includeOptimizer !== "boolean") throw invalid("save({ includeOptimizer })", options.includeOptimizer, "true or false");
     // Loaded on first save: an app that never saves does not carry the file formats and storage handlers.
     const [{ encode }, { saveArtifacts }] = await Promise.all([import("../io/artifacts.js"), import("../io/handlers.js")]);
     return saveArtifacts(encode(this, options.includeOptimizer ?? false), target);
@@ -87,8 +100,13 @@ export class Sequential {
     return JSON.stringify(modelToTopology(this.name, this.layers));
   }
 
-  /** A new, freshly initialized model from getConfig()'s output (or any Keras Sequential config). */
-  static fromConfig(config: unknown): Sequential {
+  /**
+   * A new, freshly initialized model from getConfig()'s output (or any Keras Sequential config). Async:
+   * the Keras JSON reader is loaded on first use, as for loadLayersModel (an app that never reads a
+   * config does not carry it).
+   */
+  static async fromConfig(config: unknown): Promise<Sequential> {
+    const { layersFromTopology } = await import("../io/reader.js");
     const { name, layers } = layersFromTopology({ class_name: "Sequential", config });
     return new Sequential({ name, layers });
   }
@@ -98,16 +116,27 @@ export class Sequential {
     this.checkAlive();
     if (this.runner) return this.runner;
     if (this.layers.length === 0) throw new ValueError("the model has no layers; add one with model.add(layers.dense({ units, inputShape }))");
-    let dim = this.layers[0].batchInputDim!;
-    for (const l of this.layers) dim = l.build(dim);
-    this.engine = createModelEngine(this);
-    this.runner = new Runner(this.engine, this.layers);
-    this.runner.allocateParams();
-    return this.runner;
+    // All or nothing: a build that fails (a size refused, memory refused) leaves the model unbuilt, so
+    // that the next call fails the same way instead of running on buffers never allocated.
+    let engine: Engine | undefined;
+    try {
+      let dim = this.layers[0].batchInputDim!;
+      for (const l of this.layers) dim = l.build(dim);
+      engine = createModelEngine(this);
+      const runner = new Runner(engine, this.layers);
+      runner.allocateParams(); // allocates every buffer before it draws a seed or writes a weight
+      this.engine = engine;
+      this.runner = runner;
+      return runner;
+    } catch (e) {
+      engine?.threads?.dispose();
+      for (const l of this.layers) l.built = false;
+      throw e;
+    }
   }
 
   compile(args: CompileArgs): void {
-    if (args === null || typeof args !== "object") throw invalid("compile(args)", args, "an object { optimizer, loss, metrics }");
+    checkOptions("compile(args)", args, ["optimizer", "loss", "metrics"]);
     const optimizer = getOptimizer(args.optimizer);
     const loss = getLoss(args.loss);
     const metrics = getMetrics(args.metrics);
@@ -139,6 +168,7 @@ export class Sequential {
   /** Loss (and metrics) over x, y: a number, or [loss, ...metrics] when metrics were compiled. */
   evaluate(x: InputLike, y: LabelsLike, args: { batchSize?: number } = {}): number | number[] {
     const { c, runner } = this.ready("evaluate");
+    checkOptions("evaluate(x, y, args)", args, ["batchSize"]);
     if (this.training) throw new ValueError("evaluate() was called while fit() is running; pass validationData to fit instead");
     const X = toMatrix("evaluate(x)", x, runner.inputDim);
     const Y = c.loss === "cce" ? oneHotAsIds(toLabels("evaluate(y)", y, X.shape[0], runner.outputDim)) : toLabels("evaluate(y)", y, X.shape[0], runner.outputDim);
@@ -170,6 +200,7 @@ export class Sequential {
    * independently, so batchSize (default 256; TF.js's is 32) changes the speed and memory, never a bit.
    */
   predict(x: InputLike, args: { batchSize?: number } = {}): Prediction {
+    checkOptions("predict(x, args)", args, ["batchSize"]);
     const runner = this.build();
     const X = toMatrix("predict(x)", x, runner.inputDim, false); // NaN and Infinity: checked in wasm below
     const batchSize = checkPositiveInt("predict({ batchSize })", args.batchSize ?? 256);
@@ -215,7 +246,15 @@ export class Sequential {
     runner.forward(rows, true);
     runner.loss(c, Y, rows, true, true, t);
     runner.accumulate(c, Y, rows, t, true);
-    runner.backwardAndUpdate(c, rows);
+    runner.backward(rows);
+    // Guarding (callbacks.terminateOnNaN): a batch whose loss or gradient is not finite is not applied,
+    // and training stops with the weights of before it, the last finite ones.
+    if (this.guardNonFinite && (t.sums[2] - t.sums[2] !== 0 || !runner.gradientsFinite())) {
+      this.stopTraining = true;
+      this.guardStopped = true;
+      return;
+    }
+    runner.update(c);
   }
 
   /** @internal */
@@ -246,14 +285,25 @@ export class Sequential {
     const runner = this.build();
     const ps = runner.params;
     if (!Array.isArray(weights) || weights.length !== ps.length) throw invalid("setWeights(weights)", weights, `an array of ${ps.length} weights (${ps.map((p) => `${p.name} [${p.shape}]`).join(", ")})`);
-    weights.forEach((w, i) => {
+    // Copied first, then checked, then written: what is checked is what is written (an array-like that
+    // changes while it is read cannot slip a value past the checks), and nothing is written unless all pass.
+    const copies = weights.map((w, i) => {
       const p = ps[i];
+      const what = `setWeights(weights)[${i}]`;
       const shape = w?.shape;
-      if (!shape || shape.length !== p.shape.length || shape.some((d, j) => d !== p.shape[j])) throw invalid(`setWeights(weights)[${i}].shape`, shape, `[${p.shape}] (${p.name})`);
-      if (!w.data || w.data.length !== p.size) throw invalid(`setWeights(weights)[${i}].data`, w.data, `${p.size} numbers (${p.name})`);
-      for (let j = 0; j < p.size; j++) if (!Number.isFinite(w.data[j])) throw new ValueError(`setWeights(weights)[${i}].data must be finite; received ${w.data[j]} at index ${j} (${p.name})`);
+      if (!Array.isArray(shape) || shape.length !== p.shape.length || shape.some((d, j) => d !== p.shape[j])) throw invalid(`${what}.shape`, shape, `[${p.shape}] (${p.name})`);
+      const data = w.data;
+      if (!data || typeof data !== "object" || data.length !== p.size) throw invalid(`${what}.data`, data, `${p.size} numbers (${p.name})`);
+      const copy = toFloat32(`${what}.data`, data, 0, true);
+      if (copy.length !== p.size) throw invalid(`${what}.data`, data, `${p.size} numbers (${p.name})`);
+      for (let j = 0; j < p.size; j++) {
+        if (Number.isFinite(copy[j])) continue;
+        const v = Number(data[j]);
+        throw new ValueError(`${what}.data must be finite in float32; received ${v} at index ${j} (${p.name})`);
+      }
+      return copy;
     });
-    weights.forEach((w, i) => runner.writeParam(ps[i], w.data));
+    copies.forEach((c, i) => runner.writeParam(ps[i], c));
   }
 
   /**

@@ -13,11 +13,13 @@ export interface ClipArgs {
   clipvalue?: number;
 }
 
+export const CLIP_KEYS = ["clipnorm", "globalClipnorm", "clipvalue"];
+
 export abstract class Optimizer {
   abstract readonly className: string;
   /** Slots (float arrays the size of the parameter) each parameter needs. */
   abstract readonly slotCount: number;
-  learningRate: number;
+  private lr = 0;
   readonly clipnorm?: number;
   readonly globalClipnorm?: number;
   readonly clipvalue?: number;
@@ -25,7 +27,7 @@ export abstract class Optimizer {
   iterations = 0;
 
   protected constructor(what: string, learningRate: number, clip: ClipArgs) {
-    this.learningRate = checkNumber(`${what}({ learningRate })`, learningRate, 0, 1e6);
+    this.lr = checkNumber(`${what}({ learningRate })`, learningRate, 0, 1e6);
     for (const key of ["clipnorm", "globalClipnorm", "clipvalue"] as const) {
       const v = clip[key];
       if (v !== undefined && (typeof v !== "number" || !(v > 0) || !Number.isFinite(v))) throw invalid(`${what}({ ${key} })`, v, "a positive number");
@@ -33,6 +35,14 @@ export abstract class Optimizer {
     this.clipnorm = clip.clipnorm;
     this.globalClipnorm = clip.globalClipnorm;
     this.clipvalue = clip.clipvalue;
+  }
+
+  /** The step size; settable (a schedule, or TF.js code that assigns it), checked like the constructor's. */
+  get learningRate(): number {
+    return this.lr;
+  }
+  set learningRate(v: number) {
+    this.lr = checkNumber(`${this.className}.learningRate`, v, 0, 1e6);
   }
 
   /** The initial value of slot i (Adagrad starts its accumulator at 0.1). */

@@ -1,10 +1,10 @@
 // The update rules, in order of increasing complexity. Defaults are Keras's (and TF.js's where it
 // agrees); epsilon sits where Keras and TF.js put it.
-import { Optimizer, type ClipArgs } from "./optimizer.js";
+import { CLIP_KEYS, Optimizer, type ClipArgs } from "./optimizer.js";
 import { adamCoefficients, type Convention } from "./coefficients.js";
 import type { Kernels } from "../kernels.js";
 import type { Param } from "../layers/layer.js";
-import { checkNumber, invalid } from "../errors.js";
+import { checkNumber, checkOptions, invalid } from "../errors.js";
 
 function checkConvention(what: string, c: unknown): Convention {
   if (c !== undefined && c !== "keras" && c !== "torch") throw invalid(`${what}({ convention })`, c, "'keras' or 'torch'");
@@ -20,6 +20,7 @@ export class SGD extends Optimizer {
     return this.momentum > 0 ? 1 : 0;
   }
   constructor(a: { learningRate?: number; momentum?: number; nesterov?: boolean } & ClipArgs = {}) {
+    checkOptions("optimizers.sgd(options)", a, ["learningRate", "momentum", "nesterov", ...CLIP_KEYS]);
     super("optimizers.sgd", a.learningRate ?? 0.01, a);
     this.momentum = checkNumber("optimizers.sgd({ momentum })", a.momentum ?? 0, 0, 1, false, true);
     if (a.nesterov !== undefined && typeof a.nesterov !== "boolean") throw invalid("optimizers.sgd({ nesterov })", a.nesterov, "true or false");
@@ -45,9 +46,10 @@ export class Adagrad extends Optimizer {
   readonly epsilon: number;
   readonly convention: Convention;
   constructor(a: { learningRate?: number; initialAccumulatorValue?: number; epsilon?: number; convention?: Convention } & ClipArgs = {}) {
+    checkOptions("optimizers.adagrad(options)", a, ["learningRate", "initialAccumulatorValue", "epsilon", "convention", ...CLIP_KEYS]);
     super("optimizers.adagrad", a.learningRate ?? 0.001, a);
     this.initialAccumulatorValue = checkNumber("optimizers.adagrad({ initialAccumulatorValue })", a.initialAccumulatorValue ?? 0.1, 0, 1e30);
-    this.epsilon = checkNumber("optimizers.adagrad({ epsilon })", a.epsilon ?? 1e-7, 0, 1);
+    this.epsilon = checkNumber("optimizers.adagrad({ epsilon })", a.epsilon ?? 1e-7, 0, 1, true); // 0 would divide 0 by 0 for a weight never updated
     this.convention = checkConvention("optimizers.adagrad", a.convention);
   }
   override slotInit(): number {
@@ -77,10 +79,11 @@ export class RMSprop extends Optimizer {
     return 3; // mean square, mean gradient (centered), momentum
   }
   constructor(a: { learningRate?: number; rho?: number; momentum?: number; epsilon?: number; centered?: boolean; convention?: Convention } & ClipArgs = {}) {
+    checkOptions("optimizers.rmsprop(options)", a, ["learningRate", "rho", "momentum", "epsilon", "centered", "convention", ...CLIP_KEYS]);
     super("optimizers.rmsprop", a.learningRate ?? 0.001, a);
     this.rho = checkNumber("optimizers.rmsprop({ rho })", a.rho ?? 0.9, 0, 1, false, true);
     this.momentum = checkNumber("optimizers.rmsprop({ momentum })", a.momentum ?? 0, 0, 1, false, true);
-    this.epsilon = checkNumber("optimizers.rmsprop({ epsilon })", a.epsilon ?? 1e-7, 0, 1);
+    this.epsilon = checkNumber("optimizers.rmsprop({ epsilon })", a.epsilon ?? 1e-7, 0, 1, true);
     if (a.centered !== undefined && typeof a.centered !== "boolean") throw invalid("optimizers.rmsprop({ centered })", a.centered, "true or false");
     this.centered = a.centered ?? false;
     this.convention = checkConvention("optimizers.rmsprop", a.convention);
@@ -110,10 +113,11 @@ export class Adam extends Optimizer {
   readonly convention: Convention;
   private readonly ac = new Float64Array(2); // per-step a and c: typed-array slots, no boxed doubles
   constructor(a: AdamArgs = {}, what = "optimizers.adam") {
+    checkOptions(`${what}(options)`, a, ["learningRate", "beta1", "beta2", "epsilon", "weightDecay", "convention", ...CLIP_KEYS]);
     super(what, a.learningRate ?? 0.001, a);
     this.beta1 = checkNumber(`${what}({ beta1 })`, a.beta1 ?? 0.9, 0, 1, false, true);
     this.beta2 = checkNumber(`${what}({ beta2 })`, a.beta2 ?? 0.999, 0, 1, false, true);
-    this.epsilon = checkNumber(`${what}({ epsilon })`, a.epsilon ?? 1e-7, 0, 1);
+    this.epsilon = checkNumber(`${what}({ epsilon })`, a.epsilon ?? 1e-7, 0, 1, true);
     this.weightDecay = checkNumber(`${what}({ weightDecay })`, a.weightDecay ?? 0, 0, 1e6);
     this.convention = checkConvention(what, a.convention);
   }

@@ -39,7 +39,7 @@ describe("errors", () => {
     ["epochs 1.5", X, Y, { epochs: 1.5 }, /fit\(\{ epochs \}\) must be a positive integer; received 1.5/],
     ["validationSplit 1", X, Y, { validationSplit: 1 }, /fit\(\{ validationSplit \}\) must be a number in \(0, 1\); received 1/],
     ["a bad shape", { data: [1, 2, 3], shape: [2, 3] }, Y, {}, /fit\(x\).data must be 6 numbers \(shape \[2, 3\]\)/],
-    ["not data at all", "hello", Y, {}, /fit\(x\) must be number\[\]\[\] or \{ data, shape: \[rows, columns\] \}; received "hello"/],
+    ["not data at all", "hello", Y, {}, /fit\(x\) must be number\[\]\[\], \{ data, shape: \[rows, columns\] \} or a 2-D TF.js tensor; received "hello"/],
   ];
   it.each(fitCases)("fit with %s", async (_what, x, y, args, message) => {
     const m = model();
@@ -59,7 +59,7 @@ describe("errors", () => {
   });
 
   it("bad layer and optimizer arguments", () => {
-    expect(() => layers.dense({ units: 0 })).toThrow(/layers.dense\(\{ units \}\) must be a positive integer; received 0/);
+    expect(() => layers.dense({ units: 0 })).toThrow(/layers.dense\(\{ units \}\) must be a positive integer up to 2\^28; received 0/);
     expect(() => layers.dropout({ rate: 1 })).toThrow(/layers.dropout\(\{ rate \}\) must be a number in \[0, 1\); received 1/);
     expect(() => layers.leakyReLU({ alpha: -1 })).toThrow(/alpha/);
     expect(() => optimizers.adam({ learningRate: -1 })).toThrow(/optimizers.adam\(\{ learningRate \}\) must be a number in \[0, 1000000\]; received -1/);
@@ -109,7 +109,7 @@ describe("errors", () => {
     const bad = w.map((t) => ({ ...t, data: t.data.slice() }));
     bad[3].data[1] = NaN;
     const before = weights(m);
-    expect(() => m.setWeights(bad)).toThrow(/setWeights\(weights\)\[3\].data must be finite; received NaN at index 1/);
+    expect(() => m.setWeights(bad)).toThrow(/setWeights\(weights\)\[3\].data must be finite in float32; received NaN at index 1/);
     expect(weights(m)).toEqual(before); // nothing written, not even the valid tensors before it
     m.dispose();
     expect(() => m.predict(X)).toThrow(/has been disposed/);

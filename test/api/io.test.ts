@@ -55,9 +55,9 @@ describe("save and load", () => {
     expect(a.weightSpecs.every((s) => s.dtype === "float32")).toBe(true);
   });
 
-  it("fromConfig(getConfig()) gives identical JSON, toJSON is Keras's topology", () => {
+  it("fromConfig(getConfig()) gives identical JSON, toJSON is Keras's topology", async () => {
     const m = model();
-    const again = Sequential.fromConfig(m.getConfig());
+    const again = await Sequential.fromConfig(m.getConfig());
     expect(again.toJSON()).toBe(m.toJSON());
     expect(JSON.parse(m.toJSON()).config.layers[3].config.kernel_initializer).toEqual({ class_name: "HeNormal", config: { seed: null } });
   });

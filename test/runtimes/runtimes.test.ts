@@ -163,8 +163,8 @@ const w :Workerd.Worker = (
       expect(large.hash).toBe(golden.large.hash);
       expect(large.predictionsHash).toBe(golden.large.predictionsHash);
       expect(warnings).toEqual([
-        "myelin: init({ threads: 2 }) runs one thread: this entry of the package is single-threaded (Cloudflare Workers and workerd have no Worker)",
-        "myelin: init({ threads: 4 }) runs one thread: this entry of the package is single-threaded (Cloudflare Workers and workerd have no Worker)",
+        "myelin: init({ threads: 2 }) runs one thread: Cloudflare Workers have no threads",
+        "myelin: init({ threads: 4 }) runs one thread: Cloudflare Workers have no threads",
       ]);
     } finally {
       proc.kill();

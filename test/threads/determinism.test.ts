@@ -57,7 +57,7 @@ describe("threads", () => {
       expect(myelin.threadCount()).toBe(1);
       expect(myelin.activeBuild()).toBe("simd");
       expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
-        "myelin: init({ threads: 2 }) runs one thread: the 'simd' build is single-threaded (for a wasm of your own, pass the threads build with build: 'threads'; or leave wasm and build out)",
+        "myelin: init({ threads: 2 }) runs one thread: the 'simd' build is single-threaded (give a threads build with build: 'threads')",
       ]);
     } finally {
       warn.mockRestore();
