@@ -23,7 +23,8 @@ export function invalid(what: string, value: unknown, valid: string): ValueError
 }
 
 export function checkPositiveInt(what: string, value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value <= 0) throw invalid(what, value, "a positive integer");
+  // Safe integers only: past 2^53, n + 1 === n and a loop counting to it would never end.
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) throw invalid(what, value, "a positive integer up to 2^53 - 1");
   return value;
 }
 

@@ -5,6 +5,7 @@ import "../api.js"; // so that in the browser build the code this lazy module sh
 import type { Sequential } from "../model/sequential.js";
 import { Dropout } from "../layers/dropout.js";
 import { getOptimizer, optimizers, type Optimizer } from "../optim/index.js";
+import { RMSprop } from "../optim/rules.js";
 import { LOSS_NAMES } from "../losses.js";
 import { ValueError, describe } from "../errors.js";
 import { modelToTopology, type TopologyJson } from "./topology.js";
@@ -32,8 +33,12 @@ export function encode(model: Sequential, includeOptimizer: boolean): ModelArtif
   const specs: WeightSpec[] = [];
   const chunks: ArrayBufferView[] = [];
   for (const p of runner.params) {
+    const v = runner.readParam(p);
+    // What save writes, load reads: a weight that is not finite (training diverged) is not written.
+    const bad = v.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) throw new ValueError(`save(): weight ${p.name} holds ${v[bad]} at index ${bad}: a model whose training diverged is not saved (History.nonFinite says when)`);
     specs.push({ name: p.name, shape: [...p.shape], dtype: "float32" });
-    chunks.push(runner.readParam(p));
+    chunks.push(v);
   }
   const artifacts: ModelArtifacts = {
     modelTopology: modelToTopology(model.name, model.layers),
@@ -57,8 +62,11 @@ export function encode(model: Sequential, includeOptimizer: boolean): ModelArtif
     const names = SLOT_NAMES[opt.className] ?? [];
     for (const p of runner.params) {
       p.slots.forEach((ptr, s) => {
-        specs.push({ name: `${p.name}/${names[s] ?? `slot${s}`}`, shape: [...p.shape], dtype: "float32", group });
-        chunks.push(runner.arena.f32(ptr, p.size).slice());
+        const name = `${p.name}/${names[s] ?? `slot${s}`}`;
+        const v = runner.arena.f32(ptr, p.size).slice();
+        if (!v.every(Number.isFinite)) throw new ValueError(`save(): the optimizer's ${name} is not finite: training diverged; save without includeOptimizer, or train again`);
+        specs.push({ name, shape: [...p.shape], dtype: "float32", group });
+        chunks.push(v);
       });
     }
     // The PRNG streams that training continues (shuffling, each dropout), so a resumed fit matches.
@@ -162,6 +170,13 @@ export function decode(artifacts: unknown, make: (name: string, layers: import("
         }
         runner.arena.f32(ptr, p.size).set(v);
       });
+      // Centered RMSprop's variance is ms - mg^2: a mean square is never below the square of the mean
+      // (up to float32 rounding); a state where it is makes the next step's root NaN.
+      if (opt instanceof RMSprop && opt.centered) {
+        const ms = runner.arena.f32(p.slots[0], p.size), mg = runner.arena.f32(p.slots[1], p.size);
+        const j = ms.findIndex((m, i) => Math.fround(m - Math.fround(mg[i] * mg[i])) < -1e-6 * mg[i] * mg[i]);
+        if (j >= 0) throw new ValueError(`saved training state ${p.name}/rms holds ${ms[j]} at index ${j}, below the square of ${p.name}/mg (${mg[j]}): not a state centered RMSprop can reach`);
+      }
     }
     const rngState = (n: string, dst: number) => {
       const e = take(n, [4], "int32");

@@ -2,7 +2,7 @@
 // checked before any state changes, so bad input leaves the model as it was.
 import { createModelEngine } from "../backend.js";
 import type { Engine } from "../engine.js";
-import { Layer } from "../layers/layer.js";
+import { Layer, type Param } from "../layers/layer.js";
 import { getOptimizer, type Optimizer, type OptimizerName } from "../optim/index.js";
 import { getLoss, getMetrics, LOSS_NAMES, type LossKind, type MetricKind } from "../losses.js";
 import { notFinite, oneHotAsIds, toFloat32, toLabels, toMatrix, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
@@ -90,13 +90,13 @@ export class Sequential {
 
   /** Keras's config of the model: { name, layers: [{ class_name, config }] }. */
   getConfig(): TopologyJson["config"] {
-    this.build();
+    this.layout(); // checks the shapes; allocates nothing and draws no seed (Keras's get_config does not build)
     return modelToTopology(this.name, this.layers).config;
   }
 
   /** The model's topology as Keras JSON text (what model.json holds under modelTopology). */
   toJSON(): string {
-    this.build();
+    this.layout();
     return JSON.stringify(modelToTopology(this.name, this.layers));
   }
 
@@ -109,6 +109,24 @@ export class Sequential {
     const { layersFromTopology } = await import("../io/reader.js");
     const { name, layers } = layersFromTopology({ class_name: "Sequential", config });
     return new Sequential({ name, layers });
+  }
+
+  /**
+   * The model's input size, output size and params, known without allocating anything (for an unbuilt
+   * model, a dry pass over the layers' shapes): so that a call checks its arguments before it builds.
+   */
+  private layout(): { inputDim: number; outputDim: number; params: Param[] } {
+    if (this.runner) return { inputDim: this.runner.inputDim, outputDim: this.runner.outputDim, params: this.runner.params };
+    this.checkAlive();
+    if (this.layers.length === 0) throw new ValueError("the model has no layers; add one with model.add(layers.dense({ units, inputShape }))");
+    const inputDim = this.layers[0].batchInputDim!;
+    let dim = inputDim;
+    try {
+      for (const l of this.layers) dim = l.build(dim);
+    } finally {
+      for (const l of this.layers) l.built = false;
+    }
+    return { inputDim, outputDim: dim, params: this.layers.flatMap((l) => l.params) };
   }
 
   /** Builds the layers and allocates the weights (first use). */
@@ -141,14 +159,11 @@ export class Sequential {
     const loss = getLoss(args.loss);
     const metrics = getMetrics(args.metrics);
     if (this.training) throw new ValueError("compile() was called while fit() is running");
-    const runner = this.build();
-    const units = runner.outputDim;
-    if (loss === "bce" || loss === "mse") {
-      // fine for any width
-    } else if (units < 2) {
+    const units = this.layout().outputDim;
+    if (loss !== "bce" && loss !== "mse" && units < 2) {
       throw invalid(`compile({ loss: '${LOSS_NAMES[loss]}' })'s output layer width`, units, "at least 2 classes (use binaryCrossentropy for one output)");
     }
-    runner.allocateSlots(optimizer);
+    this.build().allocateSlots(optimizer);
     this.compiled = {
       optimizer,
       loss,
@@ -201,10 +216,11 @@ export class Sequential {
    */
   predict(x: InputLike, args: { batchSize?: number } = {}): Prediction {
     checkOptions("predict(x, args)", args, ["batchSize"]);
-    const runner = this.build();
-    const X = toMatrix("predict(x)", x, runner.inputDim, false); // NaN and Infinity: checked in wasm below
+    // NaN and Infinity: checked in wasm below once built; before the first build, here (a failed call draws no seed).
+    const X = toMatrix("predict(x)", x, this.layout().inputDim, !this.runner);
     const batchSize = checkPositiveInt("predict({ batchSize })", args.batchSize ?? 256);
     if (this.training) throw new ValueError("predict() was called while fit() is running; await fit() first");
+    const runner = this.build();
     const n = X.shape[0];
     runner.plan(Math.min(batchSize, n));
     const out = new Float32Array(n * runner.outputDim);
@@ -220,7 +236,7 @@ export class Sequential {
   }
 
   predictOnBatch(x: InputLike): Prediction {
-    const X = toMatrix("predictOnBatch(x)", x, this.build().inputDim);
+    const X = toMatrix("predictOnBatch(x)", x, this.layout().inputDim);
     return this.predict(X, { batchSize: X.shape[0] });
   }
 
@@ -282,8 +298,7 @@ export class Sequential {
 
   /** Sets every weight, in getWeights() order; all are checked before any is written. */
   setWeights(weights: { data: ArrayLike<number>; shape: readonly number[] }[]): void {
-    const runner = this.build();
-    const ps = runner.params;
+    const ps = this.layout().params;
     if (!Array.isArray(weights) || weights.length !== ps.length) throw invalid("setWeights(weights)", weights, `an array of ${ps.length} weights (${ps.map((p) => `${p.name} [${p.shape}]`).join(", ")})`);
     // Copied first, then checked, then written: what is checked is what is written (an array-like that
     // changes while it is read cannot slip a value past the checks), and nothing is written unless all pass.
@@ -303,7 +318,8 @@ export class Sequential {
       }
       return copy;
     });
-    copies.forEach((c, i) => runner.writeParam(ps[i], c));
+    const runner = this.build();
+    copies.forEach((c, i) => runner.writeParam(runner.params[i], c));
   }
 
   /**

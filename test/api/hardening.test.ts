@@ -90,6 +90,41 @@ describe("a build is all or nothing", () => {
   });
 });
 
+describe("a call that fails on its arguments builds nothing and draws no seed", () => {
+  // The weights a model gets when nothing failed before its first build.
+  const fresh = () => bits(mlp(5));
+  it("predict with NaN, compile with a loss the output cannot take, setWeights of the wrong shape", () => {
+    const cases: [string, (m: Sequential) => void, RegExp][] = [
+      ["predict", (m) => m.predict([[NaN, 0, 0, 0]]), /predict\(x\) must hold finite numbers; received NaN at row 0, column 0/],
+      ["predict (width)", (m) => m.predict([[1, 2]]), /predict\(x\) columns must be 4/],
+      ["setWeights", (m) => m.setWeights([{ data: [1], shape: [1] }]), /setWeights\(weights\) must be an array of 4 weights/],
+    ];
+    for (const [what, call, message] of cases) {
+      const m = mlp(5);
+      expect(() => call(m), what).toThrow(message);
+      expect(bits(m), what).toEqual(fresh());
+    }
+    setSeed(5);
+    const one = sequential({ layers: [layers.dense({ units: 1, inputShape: [4] })] });
+    expect(() => one.compile({ optimizer: "sgd", loss: "categoricalCrossentropy" })).toThrow(/output layer width must be at least 2 classes/);
+    const w = bits(one);
+    setSeed(5);
+    expect(w).toEqual(bits(sequential({ layers: [layers.dense({ units: 1, inputShape: [4] })] })));
+  });
+});
+
+describe("reading a model's config builds nothing", () => {
+  it("getConfig and toJSON on an unbuilt model allocate nothing and draw no seed (as Keras's get_config)", () => {
+    // The next seed of the global sequence, as the weights of a fresh layer.
+    const probe = () => bits(sequential({ layers: [layers.dense({ units: 2, inputShape: [2] })] }));
+    mlp(6);
+    const next = probe();
+    const m = mlp(6);
+    expect(JSON.parse(m.toJSON()).config).toEqual(m.getConfig());
+    expect(probe()).toEqual(next);
+  });
+});
+
 describe("callbacks are checked before training starts", () => {
   async function unchanged(run: (m: Sequential, x: number[][], y: number[]) => Promise<unknown>, message: RegExp) {
     const { x, y } = data(40, 5);
@@ -152,6 +187,17 @@ describe("numbers and types are checked where they come in", () => {
     expect(() => m.setWeights(strings)).toThrow(/setWeights\(weights\)\[1\].data must hold numbers; received "0.5" at index 2/);
   });
 
+  it("counts past 2^53 are refused (epochs: 1e30 never ended: past 2^53, n + 1 === n)", async () => {
+    const m = mlp(7);
+    m.compile({ optimizer: "sgd", loss: "sparseCategoricalCrossentropy" });
+    const { x, y } = data(4, 1);
+    const before = bits(m);
+    await expect(m.fit(x, y, { epochs: 1e30, verbose: 0 })).rejects.toThrow(/fit\(\{ epochs \}\) must be a positive integer up to 2\^53 - 1; received 1e\+30/);
+    await expect(m.fit(x, y, { batchSize: 2 ** 53, verbose: 0 })).rejects.toThrow(/fit\(\{ batchSize \}\) must be a positive integer up to 2\^53 - 1/);
+    expect(() => m.predict(x, { batchSize: Infinity })).toThrow(/predict\(\{ batchSize \}\) must be a positive integer/);
+    expect(bits(m)).toEqual(before);
+  });
+
   it("epsilon 0 and a learning rate that is not a finite number are refused", () => {
     expect(() => optimizers.adam({ epsilon: 0 })).toThrow(/optimizers.adam\(\{ epsilon \}\) must be a number in \(0, 1\]; received 0/);
     expect(() => optimizers.rmsprop({ epsilon: 0 })).toThrow(/optimizers.rmsprop\(\{ epsilon \}\) must be a number in \(0, 1\]/);
@@ -197,6 +243,17 @@ describe("training that diverges says so", () => {
     const h = await m.fit(x, y, { epochs: 5, batchSize: 8, verbose: 0, shuffle: false, callbacks: cbs as never });
     return { m, h, warn, x, y };
   };
+
+  it("save refuses weights that are not finite (what load would refuse), naming the first", async () => {
+    setSeed(10);
+    const m = sequential({ layers: [layers.dense({ units: 3, inputShape: [4] })] });
+    m.compile({ optimizer: optimizers.sgd({ learningRate: 1000 }), loss: "meanSquaredError" });
+    const { x } = data(64, 10);
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    await m.fit(x, x.map(() => [1e30, -1e30, 1e30]), { epochs: 3, batchSize: 8, verbose: 0 });
+    expect(m.getWeights().some((w) => w.data.some((v) => !Number.isFinite(v)))).toBe(true);
+    await expect(m.save("memory")).rejects.toThrow(/^save\(\): weight dense_\d+\/(kernel|bias) holds (NaN|-?Infinity) at index \d+: a model whose training diverged is not saved/);
+  });
 
   it("History.nonFinite names the first non-finite batch, and fit warns once", async () => {
     const { h, warn, m, x, y } = await diverging();

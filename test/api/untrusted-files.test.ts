@@ -83,6 +83,18 @@ describe("a checkpoint's training state is validated before it is used", () => {
     expect(ok.countParams()).toBe(51);
   });
 
+  it("centered RMSprop's mean square below the square of its mean gradient is refused (the next step's root was NaN)", async () => {
+    const { x, y } = data(64, 3);
+    const m = model(4);
+    m.compile({ optimizer: optimizers.rmsprop({ learningRate: 0.01, centered: true, convention: "torch" }), loss: "sparseCategoricalCrossentropy" });
+    await m.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 });
+    const a = (await m.save("memory", { includeOptimizer: true })).artifacts!;
+    const k = a.weightSpecs[0].name;
+    // As saved, it loads (a state training reached); with the mean square zeroed, it is refused.
+    expect((await loadLayersModel(a)).countParams()).toBe(51);
+    await expect(loadLayersModel(edit(a, `${k}/rms`, (b) => new Float32Array(b).fill(0)))).rejects.toThrow(new RegExp(`${k}/rms holds 0 at index \\d+, below the square of ${k}/mg .*not a state centered RMSprop can reach`));
+  });
+
   it("a training state of the wrong size or type is refused", async () => {
     const a = await checkpoint();
     const specs = (f: (s: ModelArtifacts["weightSpecs"][number]) => ModelArtifacts["weightSpecs"][number]) => ({ ...a, weightSpecs: a.weightSpecs.map(f) });
