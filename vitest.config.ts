@@ -1,12 +1,13 @@
 // Two projects over the same test files: Node, and Debian's Chromium (headless, driven by Playwright
 // through vitest's browser mode; .ci/run installs it with apt-get and requires it; on a machine without
 // it the chromium project is left out). Node-only files: the kernel contract (reads build/ and the
-// sources), the runtime matrix (spawns workerd, Deno, Bun, browsers) and the fuzzers (worker threads).
+// sources), the runtime matrix (spawns workerd, Deno, Bun, browsers), the fuzzers (worker threads) and
+// the examples (run as processes).
 import { defineConfig } from "vitest/config";
 import { playwright } from "@vitest/browser-playwright";
 import { CHROMIUM, haveChromium } from "./test/helpers/browsers.js";
 
-const NODE_ONLY = ["test/kernels/contract.test.ts", "test/runtimes/**", "test/fuzz/**"];
+const NODE_ONLY = ["test/kernels/contract.test.ts", "test/runtimes/**", "test/fuzz/**", "test/examples/**"];
 
 export default defineConfig({
   test: {
