@@ -13,7 +13,10 @@ export default defineConfig({
   test: {
     testTimeout: 120_000,
     projects: [
-      { test: { name: "node", include: ["test/**/*.test.ts"], testTimeout: 300_000 } },
+      { test: { name: "node", include: ["test/**/*.test.ts"], exclude: ["test/fuzz/**"], testTimeout: 300_000, sequence: { groupOrder: 0 } } },
+      // The fuzzers run last, alone: they keep a core busy for a minute, which would starve the threads
+      // tests running beside them (a worker that never gets a task to run).
+      { test: { name: "fuzz", include: ["test/fuzz/**/*.test.ts"], testTimeout: 900_000, sequence: { groupOrder: 1 } } },
       ...(haveChromium ? [{
         // Served cross-origin isolated, so that the threads tests run in the browser too (SharedArrayBuffer).
         server: { headers: { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" } },
@@ -22,6 +25,7 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: NODE_ONLY,
           setupFiles: ["test/setup-browser.ts"],
+          sequence: { groupOrder: 0 },
           testTimeout: 300_000,
           browser: {
             enabled: true,

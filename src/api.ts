@@ -2,6 +2,7 @@
 // Bun; browser.ts; workerd.ts) re-exports it and says how to reach the thread pool there.
 export { sequential, Sequential, type CompileArgs } from "./model/sequential.js";
 export type { FitArgs, History } from "./model/fit.js";
+export type { Gradients } from "./model/gradients.js";
 export { layers, Layer, Dense, ActivationLayer, LeakyReLU, Dropout } from "./layers/index.js";
 export { optimizers, Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad } from "./optim/index.js";
 export { initializers, setSeed, type Initializer } from "./initializers.js";

@@ -153,7 +153,7 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
         trainSpan(model, X, Y, order, b, end, batchSize, n, totals, bad);
         if (bad[0] >= 0 && !history.nonFinite) {
           history.nonFinite = { epoch, batch: bad[0], loss: bad[1], applied: !model.guardStopped };
-          warnNonFinite(model.name, history.nonFinite);
+          (await import("./diverged.js")).warnNonFinite(model.name, history.nonFinite); // loaded only when training diverges
         }
         if (wantBatchLogs || progress) {
           batchLogs.loss = totals.last;
@@ -206,9 +206,3 @@ function trainSpan(model: Sequential, X: Matrix, Y: Labels, order: Int32Array, b
   }
 }
 
-/** Training that diverges says so once per fit (Keras prints nothing): where, and what to do. */
-function warnNonFinite(name: string, at: NonNullable<History["nonFinite"]>): void {
-  console.warn(`myelin: fit() of ${name}: batch ${at.batch} of epoch ${at.epoch + 1} went non-finite (loss ${at.loss}): ` + (at.applied
-    ? "training diverged; lower the learning rate, clip gradients or use callbacks.terminateOnNaN()"
-    : "terminateOnNaN kept the last finite weights"));
-}

@@ -11,6 +11,7 @@ import { checkOptions, checkPositiveInt, describe, invalid, ValueError } from ".
 import { Runner, Totals, type Compiled } from "./runner.js";
 import { summaryLines } from "./summary.js";
 import { fit, type FitArgs, type History } from "./fit.js";
+import type { Gradients } from "./gradients.js";
 import type { IOHandler, SaveResult } from "../io/handlers.js";
 import { modelToTopology, type TopologyJson } from "../io/topology.js";
 
@@ -251,6 +252,17 @@ export class Sequential {
     const t = new Totals(c.metrics);
     this.trainStep(X, Y, null, 0, rows, t);
     return c.metrics.length ? [t.loss / t.rows, ...Array.from(t.metrics, (m) => m / t.rows)] : t.loss / t.rows;
+  }
+
+  /**
+   * The gradients of the loss on (x, y) with respect to every weight, as the next trainOnBatch(x, y)
+   * would compute them (one batch, regularization included, before clipping and the optimizer's rule),
+   * without applying them: `{ loss, grads }`, grads in getWeights() order. Nothing about the model
+   * changes. Async because the code loads on first use. Needs a compiled model (the loss).
+   * @example const { grads } = await model.computeGradients([[0, 1]], [1]); // grads[0]: the first kernel's
+   */
+  computeGradients(x: InputLike, y: LabelsLike): Promise<Gradients> {
+    return import("./gradients.js").then((m) => m.computeGradients(this, x, y));
   }
 
   /** @internal One training step on rows [start, start + rows) of `order` (or of the data). */

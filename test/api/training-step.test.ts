@@ -3,8 +3,8 @@
 // batch within 1e-5 of the largest weight of each tensor.
 import { describe, it } from "vitest";
 import { layers, optimizers, sequential, type Optimizer } from "../../src/index.js";
-import { expectClose, randomArray, rng } from "../helpers/check.js";
-import { RefModel, type RefLoss, type RefOpt } from "../reference/mlp.js";
+import { expectClose } from "../helpers/check.js";
+import { batchFor, RefModel, type RefLoss, type RefOpt } from "../reference/mlp.js";
 import type { Act } from "../reference/dense.js";
 
 const IN = 5, H1 = 7, H2 = 6, ROWS = 9;
@@ -38,12 +38,7 @@ function check(hidden: { act: Act; alpha: number }, L: (typeof LOSSES)[number], 
     ],
   });
   model.compile({ optimizer: O.make(), loss: L.name });
-  const r = rng(seed);
-  const x = randomArray(ROWS * IN, seed, -1, 1);
-  const ids = Array.from({ length: ROWS }, () => Math.floor(r() * L.out));
-  const y = L.loss === "mse" ? Array.from(randomArray(ROWS * L.out, seed + 1, -1, 1))
-    : L.loss === "bce" ? Array.from({ length: ROWS * L.out }, () => (r() < 0.5 ? 0 : 1))
-    : L.loss === "cce" ? ids.flatMap((c) => Array.from({ length: L.out }, (_, j) => (j === c ? 1 : 0))) : ids;
+  const { x, ids, y } = batchFor(L.loss, ROWS, IN, L.out, seed);
   const w = model.getWeights();
   const dims = [IN, H1, H2, L.out];
   const ref = new RefModel([0, 1, 2].map((l) => ({

@@ -2,6 +2,7 @@
 // updates in Keras's formulas. The oracle for whole training steps of the API.
 import { act, actGrad, softmaxRows, softmaxRowsGrad, type Act } from "./dense.js";
 import { bce, cce, mse, oneHot } from "./losses.js";
+import { randomArray, rng } from "../helpers/check.js";
 
 export interface RefLayer { w: Float64Array; b: Float64Array; inDim: number; units: number; act: Act; alpha: number }
 export type RefLoss = "mse" | "bce" | "cce" | "scce";
@@ -38,6 +39,12 @@ export class RefModel {
   }
   /** One step on (x, y); y is one-hot/dense or, for scce, class ids. Returns the loss before the step. */
   step(x: Float64Array, y: Float64Array, rows: number): number {
+    const { loss, grads } = this.gradients(x, y, rows);
+    this.update(grads);
+    return loss;
+  }
+  /** The loss on (x, y) and its gradient for every parameter (kernel, bias per layer), by the chain rule. */
+  gradients(x: Float64Array, y: Float64Array, rows: number): { loss: number; grads: Float64Array[] } {
     const outs = forward(this.layers, x, rows);
     const p = outs.at(-1)!, units = this.layers.at(-1)!.units;
     const yy = this.loss === "scce" ? oneHot(y, units) : y;
@@ -56,8 +63,7 @@ export class RefModel {
       grads.unshift(dw, db);
       dy = dx;
     }
-    this.update(grads);
-    return r.loss;
+    return { loss: r.loss, grads };
   }
   private update(grads: Float64Array[]): void {
     const t = ++this.t, { lr, kind } = this.opt;
@@ -88,4 +94,18 @@ export class RefModel {
       }
     });
   }
+}
+
+/**
+ * A batch for a loss: inputs in [-1, 1), and targets of the loss's kind (regression values for mse, 0/1
+ * for bce, one-hot rows for cce, class ids for scce), drawn from `seed`.
+ */
+export function batchFor(loss: RefLoss, rows: number, inputs: number, units: number, seed: number): { x: Float32Array; ids: number[]; y: number[] } {
+  const r = rng(seed);
+  const x = randomArray(rows * inputs, seed, -1, 1);
+  const ids = Array.from({ length: rows }, () => Math.floor(r() * units));
+  const y = loss === "mse" ? Array.from(randomArray(rows * units, seed + 1, -1, 1))
+    : loss === "bce" ? Array.from({ length: rows * units }, () => (r() < 0.5 ? 0 : 1))
+    : loss === "cce" ? ids.flatMap((c) => Array.from({ length: units }, (_, j) => (j === c ? 1 : 0))) : ids;
+  return { x, ids, y };
 }
