@@ -7,16 +7,17 @@ import { defineConfig } from "vitest/config";
 import { playwright } from "@vitest/browser-playwright";
 import { CHROMIUM, haveChromium } from "./test/helpers/browsers.js";
 
+const LAST = ["test/fuzz/**/*.test.ts", "test/runtimes/playground.test.ts"];
 const NODE_ONLY = ["test/kernels/contract.test.ts", "test/runtimes/**", "test/fuzz/**", "test/examples/**"];
 
 export default defineConfig({
   test: {
     testTimeout: 120_000,
     projects: [
-      { test: { name: "node", include: ["test/**/*.test.ts"], exclude: ["test/fuzz/**"], testTimeout: 300_000, sequence: { groupOrder: 0 } } },
-      // The fuzzers run last, alone: they keep a core busy for a minute, which would starve the threads
-      // tests running beside them (a worker that never gets a task to run).
-      { test: { name: "fuzz", include: ["test/fuzz/**/*.test.ts"], testTimeout: 900_000, sequence: { groupOrder: 1 } } },
+      { test: { name: "node", include: ["test/**/*.test.ts"], exclude: LAST, testTimeout: 300_000, sequence: { groupOrder: 0 } } },
+      // The fuzzers and the playground run last, alone: they keep cores busy (a minute of fuzzing, a
+      // browser training on threads), which would starve the threads tests running beside them.
+      { test: { name: "last", include: LAST, testTimeout: 900_000, sequence: { groupOrder: 1 } } },
       ...(haveChromium ? [{
         // Served cross-origin isolated, so that the threads tests run in the browser too (SharedArrayBuffer).
         server: { headers: { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" } },

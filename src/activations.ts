@@ -2,11 +2,20 @@
 import { Act } from "./kernels.js";
 import { lookup } from "./errors.js";
 
+/**
+ * The activations, by TF.js's names (Keras's "leaky_relu" is accepted too): linear, sigmoid, tanh, relu,
+ * leakyRelu (the textbook max(0.01z, z)), softmax (over each row) and step (the perceptron's Heaviside step,
+ * 1 for z >= 0; its derivative is taken as 0).
+ */
 export type ActivationName = "linear" | "sigmoid" | "tanh" | "relu" | "leakyRelu" | "softmax" | "step";
 
+/** An activation as a layer holds it. */
 export interface Activation {
+  /** Its name. */
   readonly name: ActivationName;
+  /** @internal The kernels' code. */
   readonly code: number;
+  /** The slope below zero (leaky ReLU), else 0. */
   readonly alpha: number;
 }
 

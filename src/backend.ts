@@ -16,6 +16,7 @@ let current: Build | undefined; // the build new models use
 let poolApi: PoolApi | undefined;
 let pool: Pool | undefined;
 
+/** The options of init(): which wasm, which build, how many threads. */
 export interface InitOptions {
   /**
    * The wasm to use: a compiled module, its bytes, a URL or a Response. Default: the package's. It is

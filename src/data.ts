@@ -4,11 +4,36 @@ import { describe, invalid, ValueError } from "./errors.js";
 
 /** A JS-owned row-major matrix, TF.js's tensor2d without anything to dispose. */
 export interface Matrix {
+  /** The values, row after row. */
   data: Float32Array;
+  /** [rows, columns]. */
   shape: [number, number];
 }
 
-export type InputLike = number[][] | Matrix | { data: ArrayLike<number>; shape: readonly number[] };
+/** One weight tensor as getWeights returns it: a JS-owned copy. */
+export interface Weight {
+  /** The values, row-major (a Dense kernel [inputs, units] row by row: TF.js's layout). */
+  data: Float32Array;
+  /** Its shape. */
+  shape: number[];
+}
+
+/**
+ * What inputs may be: rows of numbers (`number[][]`), `{ data, shape: [rows, columns] }` with data any
+ * array of numbers (a Float32Array is read without a copy per row), or a TF.js Tensor (anything with
+ * `shape` and `dataSync()`; a 1-D tensor is one column). Every value must be a finite number: anything
+ * else is a ValueError naming its row and column.
+ */
+export type InputLike = number[][] | Matrix | {
+  /** The values, row after row. */
+  data: ArrayLike<number>;
+  /** [rows, columns]. */
+  shape: readonly number[];
+};
+/**
+ * What labels may be: class ids (`number[]` or an integer typed array, for sparse losses and, converted to
+ * one-hot, for categorical cross-entropy), or rows as for inputs (one-hot or target values).
+ */
 export type LabelsLike = InputLike | number[] | Int32Array | Uint8Array | Uint16Array | Uint32Array;
 
 /** Labels as the kernels take them: dense float rows, or integer class ids. */

@@ -1,7 +1,13 @@
 // Errors that name the argument, the value received and what would be valid (STYLE.md 10).
 import { MAX_ELEMENTS } from "./limits.js";
 
+/**
+ * What every mistake throws: the message names the argument, the value received and what is valid, and
+ * the call that threw changed nothing (weights, optimizer state and seeds are as before).
+ * @example try { model.fit(x, y, { epoch: 3 }); } catch (e) { if (e instanceof ValueError) console.log(e.message); }
+ */
 export class ValueError extends Error {
+  /** "ValueError". */
   override name = "ValueError";
 }
 

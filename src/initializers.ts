@@ -23,11 +23,16 @@ export function nextSeed(): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/**
+ * A weight initializer, made by the `initializers` factories (only those are taken: an object of one's
+ * own shape is refused). Pass one, or its name, as a layer's kernelInitializer or biasInitializer.
+ */
 export interface Initializer {
+  /** The Keras/TF.js class name ("GlorotUniform", "Zeros", …), as saved in model.json. */
   readonly className: string;
   /** Keras's config for this initializer (snake_case values, as model.json holds it). */
   readonly config: Record<string, unknown>;
-  /** Fills n floats at dst for a weight with the given fans, with PCG state at st. */
+  /** @internal Fills n floats at dst for a weight with the given fans, with PCG state at st. */
   fill(k: Kernels, st: number, dst: number, n: number, fanIn: number, fanOut: number): void;
 }
 
@@ -77,7 +82,11 @@ function constant(className: string, value: number): Initializer {
   };
 }
 
-interface SeedArg { seed?: number }
+/** The options of the variance-scaling initializers. */
+export interface SeedArg {
+  /** The seed of this initializer's draws (a non-negative integer); without it, the global sequence's next. */
+  seed?: number;
+}
 const seedOf = (what: string, a?: SeedArg | object, keys: string[] = ["seed"]) => {
   if (a !== undefined && (a === null || typeof a !== "object")) throw invalid(`initializers.${what}(args)`, a, "an object such as { seed: 1 }");
   if (a) checkOptions(`initializers.${what}(args)`, a, keys);
@@ -86,12 +95,24 @@ const seedOf = (what: string, a?: SeedArg | object, keys: string[] = ["seed"]) =
   return s;
 };
 
+/**
+ * The initializers, by TF.js's names, with Keras's defaults; each takes an optional `seed` (unseeded, it
+ * takes the next seed of the global sequence: the same weights on every run after the same setSeed).
+ * Normal draws are truncated at 2 standard deviations with Keras's correction.
+ * @example layers.dense({ units: 8, kernelInitializer: initializers.heNormal({ seed: 7 }), inputShape: [4] })
+ */
 export const initializers = {
+  /** Uniform in ±sqrt(6 / (fanIn + fanOut)) (Glorot & Bengio 2010): the default kernel initializer. */
   glorotUniform: (a?: SeedArg) => varianceScaling("GlorotUniform", "fanAvg", "uniform", 1, seedOf("glorotUniform", a)),
+  /** Truncated normal, variance 2 / (fanIn + fanOut). */
   glorotNormal: (a?: SeedArg) => varianceScaling("GlorotNormal", "fanAvg", "truncatedNormal", 1, seedOf("glorotNormal", a)),
+  /** Truncated normal, variance 2 / fanIn (He et al. 2015): for ReLU layers. */
   heNormal: (a?: SeedArg) => varianceScaling("HeNormal", "fanIn", "truncatedNormal", 2, seedOf("heNormal", a)),
+  /** Uniform in ±sqrt(6 / fanIn). */
   heUniform: (a?: SeedArg) => varianceScaling("HeUniform", "fanIn", "uniform", 2, seedOf("heUniform", a)),
+  /** Truncated normal, variance 1 / fanIn (LeCun). */
   lecunNormal: (a?: SeedArg) => varianceScaling("LecunNormal", "fanIn", "truncatedNormal", 1, seedOf("lecunNormal", a)),
+  /** Uniform in ±sqrt(3 / fanIn). */
   lecunUniform: (a?: SeedArg) => varianceScaling("LecunUniform", "fanIn", "uniform", 1, seedOf("lecunUniform", a)),
   /** Keras's VarianceScaling; mode 'fan_in' | 'fan_out' | 'fan_avg', distribution 'uniform' | 'truncated_normal' ('normal') | 'untruncated_normal'. */
   varianceScaling(a: { scale?: number; mode?: string; distribution?: string; seed?: number } = {}): Initializer {
@@ -103,20 +124,25 @@ export const initializers = {
     const dist = lookup("varianceScaling({ distribution })", dists, a.distribution ?? "truncated_normal");
     return varianceScaling("VarianceScaling", mode, dist, scale, seed, { scale, mode: a.mode ?? "fan_in", distribution: a.distribution ?? "truncated_normal", seed: seed ?? null });
   },
+  /** Normal with `mean` (0) and `stddev` (0.05), untruncated. */
   randomNormal(a: { mean?: number; stddev?: number; seed?: number } = {}): Initializer {
     const seed = seedOf("randomNormal", a, ["mean", "stddev", "seed"]);
     const mean = checkNumber("randomNormal({ mean })", a.mean ?? 0, -1e30, 1e30);
     const stddev = checkNumber("randomNormal({ stddev })", a.stddev ?? 0.05, 0, 1e30);
     return { className: "RandomNormal", config: { mean, stddev, seed: seed ?? null }, fill(k, st, dst, n) { seedState(k, st, seed); k.pcg_normal(st, dst, n, mean, stddev, 0); } };
   },
+  /** Uniform in [`minval`, `maxval`) (±0.05). */
   randomUniform(a: { minval?: number; maxval?: number; seed?: number } = {}): Initializer {
     const seed = seedOf("randomUniform", a, ["minval", "maxval", "seed"]);
     const minval = checkNumber("randomUniform({ minval })", a.minval ?? -0.05, -1e30, 1e30);
     const maxval = checkNumber("randomUniform({ maxval })", a.maxval ?? 0.05, minval, 1e30);
     return { className: "RandomUniform", config: { minval, maxval, seed: seed ?? null }, fill(k, st, dst, n) { seedState(k, st, seed); k.pcg_uniform(st, dst, n, minval, maxval); } };
   },
+  /** All 0: the default bias initializer. */
   zeros: () => constant("Zeros", 0),
+  /** All 1. */
   ones: () => constant("Ones", 1),
+  /** All `value`. */
   constant: (a: { value: number }) => {
     seedOf("constant", a, ["value"]);
     return constant("Constant", checkNumber("constant({ value })", a?.value, -3.4e38, 3.4e38));
@@ -143,7 +169,9 @@ export function placeholderInitializer(className: string, config: Record<string,
   return init;
 }
 
+/** The initializers' names (the keys of `initializers`). */
 export type InitializerName = keyof typeof initializers;
+/** A layer's initializer argument: a name ("glorotUniform", …) or an `initializers.*` value. */
 export type InitializerLike = InitializerName | Initializer;
 
 export function getInitializer(what: string, x: unknown): Initializer {

@@ -12,14 +12,44 @@ import { modelToTopology, type TopologyJson } from "./topology.js";
 import { layersFromTopology } from "./reader.js";
 import { checkDepth, elements } from "./checks.js";
 
-export interface WeightSpec { name: string; shape: number[]; dtype: "float32" | "int32"; group?: string }
+/** One tensor of a weights file, as TF.js's weightsManifest lists them. */
+export interface WeightSpec {
+  /** Its name ("dense_1/kernel", or a saved training state's "iter", "dense_1/kernel/m", …). */
+  name: string;
+  /** Its shape. */
+  shape: number[];
+  /** "float32", or "int32" for step counts and PRNG states. */
+  dtype: "float32" | "int32";
+  /** "optimizer" for saved training state. */
+  group?: string;
+}
+/** TF.js's ModelArtifacts: model.json's parts and the weights, in memory. */
 export interface ModelArtifacts {
+  /** Keras's JSON topology. */
   modelTopology: TopologyJson | Record<string, unknown>;
+  /** The tensors in weightData, in order. */
   weightSpecs: WeightSpec[];
+  /** The tensors' bytes, little-endian, in weightSpecs order. */
   weightData: ArrayBuffer;
-  trainingConfig?: { loss: string; metrics: string[]; optimizer_config: { class_name: string; config: Record<string, unknown> } };
+  /** The compiled loss, metrics and optimizer (saved with includeOptimizer). */
+  trainingConfig?: {
+    /** The loss's Keras name. */
+    loss: string;
+    /** The metrics' names. */
+    metrics: string[];
+    /** The optimizer's class and config. */
+    optimizer_config: {
+      /** "Adam", "SGD", …. */
+      class_name: string;
+      /** Its getConfig(). */
+      config: Record<string, unknown>;
+    };
+  };
+  /** "layers-model". */
   format?: string;
+  /** The writer ("myelin 0.1.0", "TensorFlow.js tfjs-layers v4.22.0", …). */
   generatedBy?: string;
+  /** The converter, if any. */
   convertedBy?: string | null;
 }
 

@@ -10,15 +10,32 @@ import { checkDepth, declaredBytes, MAX_PATHS } from "./checks.js";
 
 export { toBytes };
 
+/** What model.save resolves to (TF.js's SaveResult, plus the artifacts and bytes for "memory"). */
 export interface SaveResult {
-  modelArtifactsInfo: { dateSaved: Date; modelTopologyType: "JSON"; modelTopologyBytes: number; weightSpecsBytes: number; weightDataBytes: number };
+  /** What was written. */
+  modelArtifactsInfo: {
+    /** When. */
+    dateSaved: Date;
+    /** "JSON". */
+    modelTopologyType: "JSON";
+    /** The topology's size as JSON text. */
+    modelTopologyBytes: number;
+    /** The weight specs' size as JSON text. */
+    weightSpecsBytes: number;
+    /** The weights' size. */
+    weightDataBytes: number;
+  };
   /** With target "memory": the artifacts, and the same as one byte string (see toBytes). */
   artifacts?: ModelArtifacts;
+  /** With target "memory": model.json and the weights as one byte string, which loadLayersModel reads back. */
   bytes?: Uint8Array;
 }
 
+/** A TF.js-style storage handler: save receives the artifacts; load returns them. */
 export interface IOHandler {
+  /** Stores a model's artifacts (model.save(handler) calls it). */
   save?(artifacts: ModelArtifacts): Promise<unknown>;
+  /** Returns stored artifacts (loadLayersModel(handler) calls it; they are checked like a file). */
   load?(): Promise<ModelArtifacts>;
 }
 

@@ -9,8 +9,30 @@ import type { Regularizer } from "../regularizers.js";
 import type { ActivationName } from "../activations.js";
 import { ValueError } from "../errors.js";
 
-export interface LayerJson { class_name: string; config: Record<string, unknown> }
-export interface TopologyJson { class_name: string; config: { name: string; layers: LayerJson[] }; keras_version?: string; backend?: string; [k: string]: unknown }
+/** One layer (or initializer, regularizer) in Keras's JSON: its class and config. */
+export interface LayerJson {
+  /** "Dense", "Dropout", …. */
+  class_name: string;
+  /** Its config (snake_case keys, as Keras). */
+  config: Record<string, unknown>;
+}
+/** Keras's JSON of a Sequential model, as model.json holds it under modelTopology. */
+export interface TopologyJson {
+  /** "Sequential". */
+  class_name: string;
+  /** The model's config, as Keras's get_config. */
+  config: {
+    /** The model's name. */
+    name: string;
+    /** Each layer's { class_name, config }. */
+    layers: LayerJson[];
+  };
+  /** The writer's version ("tfjs-layers 4.22.0" for myelin's, as TF.js writes). */
+  keras_version?: string;
+  /** The writer's backend. */
+  backend?: string;
+  [k: string]: unknown;
+}
 
 const ACT_OUT: Record<ActivationName, string> = { linear: "linear", relu: "relu", sigmoid: "sigmoid", tanh: "tanh", softmax: "softmax", leakyRelu: "leaky_relu", step: "step" };
 

@@ -4,10 +4,14 @@ import { getActivation, leaky, type Activation, type ActivationName } from "../a
 import { Act } from "../kernels.js";
 import { checkNumber, invalid } from "../errors.js";
 
+/** A layer that applies an activation to its input (softmax: over each row). Made by `layers.activation({ activation })`. */
 export class ActivationLayer extends Layer {
+  /** "Activation". */
   readonly className: string = "Activation";
+  /** The activation (its `name`: "relu", "softmax", …). */
   readonly activation: Activation;
 
+  /** Use `layers.activation({ activation })`. */
   constructor(args: { activation: ActivationName } & CommonArgs, act?: Activation, prefix = "activation") {
     if (!act) checkLayerArgs("activation", args, ["activation"]); // LeakyReLU checked its own
     super(prefix, args);
@@ -18,6 +22,7 @@ export class ActivationLayer extends Layer {
     return inputDim;
   }
 
+  /** @internal */
   forward(s: Step): void {
     const n = s.rows * this.outputDim;
     const a = this.deferActivation && s.training ? Act.linear : this.activation.code;
@@ -33,10 +38,14 @@ export class ActivationLayer extends Layer {
   }
 }
 
+/** Leaky ReLU as a layer: max(alpha · x, x), alpha 0.3 by default (TF.js, Keras). Made by `layers.leakyReLU({ alpha })`. */
 export class LeakyReLU extends ActivationLayer {
+  /** "LeakyReLU". */
   override readonly className = "LeakyReLU";
+  /** The slope below zero. */
   readonly alpha: number;
 
+  /** Use `layers.leakyReLU({ alpha })`. */
   constructor(args: { alpha?: number } & CommonArgs = {}) {
     checkLayerArgs("leakyReLU", args, ["alpha"]);
     const alpha = checkNumber("layers.leakyReLU({ alpha })", args?.alpha ?? 0.3, 0, 1e30);

@@ -9,23 +9,40 @@ import { Act } from "../kernels.js";
 import { checkSize, invalid, ValueError } from "../errors.js";
 import { MAX_ELEMENTS } from "../limits.js";
 
+/** The options of layers.dense (TF.js's names; any other key is a ValueError). */
 export interface DenseArgs extends CommonArgs {
+  /** The number of outputs, a positive integer up to 2^28. */
   units: number;
+  /** The activation of the outputs ("linear"). */
   activation?: ActivationName;
+  /** Whether to add a bias (true). */
   useBias?: boolean;
+  /** How the kernel starts ("glorotUniform"): a name or an `initializers.*` value. */
   kernelInitializer?: InitializerLike;
+  /** How the bias starts ("zeros"). */
   biasInitializer?: InitializerLike;
+  /** A penalty on the kernel: "l1", "l2", "l1l2" or a `regularizers.*` value. */
   kernelRegularizer?: RegularizerLike;
+  /** A penalty on the bias. */
   biasRegularizer?: RegularizerLike;
 }
 
+/**
+ * A fully connected layer: output = activation(input · kernel + bias), the kernel of shape
+ * [inputs, units] (TF.js's layout). Made by `layers.dense(args)`.
+ */
 export class Dense extends Layer {
+  /** "Dense". */
   readonly className = "Dense";
+  /** The number of outputs (neurons). */
   readonly units: number;
+  /** The activation applied to each output (its `name`: "relu", "sigmoid", …). */
   readonly activation: Activation;
+  /** Whether the layer adds a bias (default true). */
   readonly useBias: boolean;
   private readonly args: DenseArgs;
 
+  /** Use `layers.dense(args)`; throws a ValueError on an argument it does not act on or cannot take. */
   constructor(args: DenseArgs) {
     checkLayerArgs("dense", args, ["units", "activation", "useBias", "kernelInitializer", "biasInitializer", "kernelRegularizer", "biasRegularizer"]);
     super("dense", args);
@@ -64,6 +81,7 @@ export class Dense extends Layer {
     return this.units;
   }
 
+  /** @internal */
   forward(s: Step): void {
     const act = this.deferActivation && s.training ? Act.linear : this.activation.code;
     const bias = this.useBias ? this.params[1].value : 0;

@@ -6,13 +6,22 @@ import { nextSeed, seedStream, STREAM } from "../initializers.js";
 import { Act } from "../kernels.js";
 import { checkNumber, invalid } from "../errors.js";
 
+/**
+ * Inverted dropout: while training, each input is zeroed with probability `rate` and the others scaled by
+ * 1 / (1 - rate); in inference it passes its input through. Made by `layers.dropout({ rate, seed })`.
+ */
 export class Dropout extends Layer {
+  /** "Dropout". */
   readonly className = "Dropout";
+  /** The fraction of inputs dropped while training, in [0, 1). */
   readonly rate: number;
+  /** The seed of the mask stream, if given (otherwise the global sequence's next, or fit's `seed`). */
   readonly seed: number | undefined;
   private mask = 0;
-  state = 0; // 16-byte PCG32 state
+  /** @internal 16-byte PCG32 state */
+  state = 0;
 
+  /** Use `layers.dropout({ rate, seed })`. */
   constructor(args: { rate: number; seed?: number } & CommonArgs) {
     checkLayerArgs("dropout", args, ["rate", "seed"]);
     super("dropout", args);
@@ -29,7 +38,7 @@ export class Dropout extends Layer {
     this.state = alloc(4);
   }
 
-  /** Seeds the mask stream: from `seed` (fit's seed, else the layer's, else the global sequence). */
+  /** @internal Seeds the mask stream: from `seed` (fit's seed, else the layer's, else the global sequence). */
   seedState(k: import("../kernels.js").Kernels, seed: number = this.seed ?? nextSeed()): void {
     seedStream(k, this.state, seed, STREAM.dropout);
   }
@@ -38,6 +47,7 @@ export class Dropout extends Layer {
     this.mask = alloc(rows * this.outputDim);
   }
 
+  /** @internal */
   forward(s: Step): void {
     const n = s.rows * this.outputDim;
     if (s.training && this.rate > 0) s.k.dropout_forward(this.state, this.input, this.output, this.mask, n, this.rate, 1 / (1 - this.rate));

@@ -33,8 +33,11 @@ export type Alloc = (floats: number) => number;
 
 /** Arguments every layer takes (TF.js's names). */
 export interface CommonArgs {
+  /** The layer's name (default: the class's prefix and a counter, "dense_1"). */
   name?: string;
+  /** On a first layer: [features] (dense models take flat vectors). */
   inputShape?: number[];
+  /** On a first layer, instead of inputShape: the number of features. */
   inputDim?: number;
 }
 
@@ -50,21 +53,33 @@ function autoName(prefix: string): string {
   return `${prefix}_${n}`;
 }
 
+/**
+ * The base of every layer (made by the `layers` factories, as in TF.js). A layer belongs to one model: its
+ * weights live in that model's memory. Read `className`, `name` and `countParams()`; the rest is the
+ * model's machinery.
+ */
 export abstract class Layer {
+  /** The Keras/TF.js class name ("Dense", "Dropout", "Activation", "LeakyReLU"), as saved in model.json. */
   abstract readonly className: string;
+  /** The layer's name: the `name` argument, or the class's prefix and a counter ("dense_1"). */
   readonly name: string;
-  /** Set by an inputShape/inputDim argument on a first layer. */
+  /** @internal Set by an inputShape/inputDim argument on a first layer. */
   readonly batchInputDim: number | undefined;
+  /** @internal */
   inputDim = 0;
+  /** @internal */
   outputDim = 0;
+  /** @internal */
   built = false;
-  /** Pointers to this layer's input and output (rows x dims), set by the model's plan. */
+  /** @internal Pointers to this layer's input and output (rows x dims), set by the model's plan. */
   input = 0;
+  /** @internal */
   output = 0;
-  /** When the loss is fused with this last layer's activation, training runs the layer without it. */
+  /** @internal When the loss is fused with this last layer's activation, training runs the layer without it. */
   deferActivation = false;
-  /** The model this layer belongs to: its buffers live in that model's memory, so it cannot be shared. */
+  /** @internal The model this layer belongs to: its buffers live in that model's memory, so it cannot be shared. */
   owner: object | undefined;
+  /** @internal */
   readonly params: Param[] = [];
 
   protected constructor(prefix: string, args: CommonArgs) {
@@ -79,7 +94,7 @@ export abstract class Layer {
     this.batchInputDim = dim;
   }
 
-  /** Creates the params for this input size and returns the output size. */
+  /** @internal Creates the params for this input size and returns the output size. */
   build(inputDim: number): number {
     this.inputDim = inputDim;
     this.outputDim = this.computeOutputDim(inputDim);
@@ -89,20 +104,22 @@ export abstract class Layer {
 
   protected abstract computeOutputDim(inputDim: number): number;
 
-  /** Asks for per-batch buffers besides the output (rows = the planned batch capacity). */
+  /** @internal Asks for per-batch buffers besides the output (rows = the planned batch capacity). */
   plan(_alloc: Alloc, _rows: number): void {}
 
-  /** Asks for buffers that persist across batch sizes (a PRNG state). */
+  /** @internal Asks for buffers that persist across batch sizes (a PRNG state). */
   allocState(_alloc: Alloc): void {}
 
+  /** @internal */
   abstract forward(s: Step): void;
 
   /**
-   * Given dLoss/dOutput at dy (rows x outputDim), accumulates param gradients and writes dLoss/dInput to
+   * @internal Given dLoss/dOutput at dy (rows x outputDim), accumulates param gradients and writes dLoss/dInput to
    * dx when dx is not 0. Returns where the input gradient is (dx, or dy when computed in place).
    */
   abstract backward(s: Step, dy: number, dx: number): number;
 
+  /** The number of weights (kernel and bias elements) the layer holds; 0 for layers without weights. */
   countParams(): number {
     return this.params.reduce((a, p) => a + p.size, 0);
   }

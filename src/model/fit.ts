@@ -12,15 +12,23 @@ import { checkNumber, checkOptions, checkPositiveInt, invalid, ValueError } from
 import { Dropout } from "../layers/dropout.js";
 import { seedStream, STREAM } from "../initializers.js";
 
+/** The options of model.fit (TF.js's names; any other key is a ValueError naming the nearest valid one). */
 export interface FitArgs {
+  /** Epochs to train (1): passes over the data. */
   epochs?: number;
+  /** Samples per gradient step (32): the number of samples gives full-batch gradient descent, 1 stochastic. */
   batchSize?: number;
+  /** Shuffle the samples before each epoch (true), from the model's own seeded stream. */
   shuffle?: boolean;
+  /** A fraction in (0, 1): the last samples (as Keras, before shuffling) are held out for validation. */
   validationSplit?: number;
+  /** [x, y] to validate on after each epoch (logged as val_loss, val_acc, …). */
   validationData?: [InputLike, LabelsLike];
+  /** The epoch to start counting from (0), to resume a run: epochs is the last epoch's number + 1. */
   initialEpoch?: number;
   /** 1: progress bar (TTY) or a line per epoch; 2: a line per epoch; 0: silent. Default 1 in Node, 0 elsewhere. */
   verbose?: 0 | 1 | 2;
+  /** Callbacks: objects with hooks (onEpochEnd, …) or the built-in `callbacks.*`. */
   callbacks?: Callback | Callback[];
   /** Yield to the event loop every this many batches (default 32), or 'batch', 'epoch', 'never'. */
   yieldEvery?: number | "batch" | "epoch" | "never";
@@ -28,15 +36,39 @@ export interface FitArgs {
   seed?: number;
 }
 
+/** What fit resolves to, as TF.js's History. */
 export interface History {
+  /** The epochs that ran (their numbers). */
   epoch: number[];
+  /** Per logged key ("loss", "acc", "val_loss", …), its value at the end of each epoch. */
   history: Record<string, number[]>;
-  params: { epochs: number; initialEpoch: number; samples: number; batchSize: number; steps: number };
+  /** What the fit was asked to do. */
+  params: {
+    /** The epochs asked for. */
+    epochs: number;
+    /** The first epoch's number. */
+    initialEpoch: number;
+    /** Training samples per epoch. */
+    samples: number;
+    /** Samples per step. */
+    batchSize: number;
+    /** Steps per epoch. */
+    steps: number;
+  };
   /**
    * The first batch whose loss (or, with callbacks.terminateOnNaN, gradient) was NaN or infinite, if one
    * was; `applied` says whether its update ran (false when terminateOnNaN stopped training before it).
    */
-  nonFinite?: { epoch: number; batch: number; loss: number; applied: boolean };
+  nonFinite?: {
+    /** The epoch of that batch. */
+    epoch: number;
+    /** The batch, counted from 0 in its epoch. */
+    batch: number;
+    /** Its loss (NaN or ±Infinity, or finite when only the gradient was not). */
+    loss: number;
+    /** Whether its update was applied. */
+    applied: boolean;
+  };
 }
 
 const FIT_OPTIONS = ["epochs", "batchSize", "shuffle", "validationSplit", "validationData", "initialEpoch", "verbose", "callbacks", "yieldEvery", "seed"];

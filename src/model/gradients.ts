@@ -2,7 +2,7 @@
 // lecture's backpropagation made visible (TF.js has optimizer.computeGradients, Keras a GradientTape).
 // Loaded on first use: an app that only trains does not carry it.
 import "../api.js"; // so that in the browser build the code this lazy module shares with the entry is one startup chunk
-import { toLabels, toMatrix, type InputLike, type LabelsLike } from "../data.js";
+import { toLabels, toMatrix, type InputLike, type LabelsLike, type Weight } from "../data.js";
 import { Dropout } from "../layers/dropout.js";
 import { ValueError } from "../errors.js";
 import { Totals } from "./runner.js";
@@ -13,7 +13,7 @@ export interface Gradients {
   /** The loss of the batch (with the regularization penalties, as fit reports it). */
   loss: number;
   /** dLoss/dWeight for every weight, in getWeights() order and shapes; JS-owned copies. */
-  grads: { data: Float32Array; shape: number[] }[];
+  grads: Weight[];
 }
 
 export function computeGradients(model: Sequential, x: InputLike, y: LabelsLike): Gradients {

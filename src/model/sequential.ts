@@ -4,8 +4,8 @@ import { createModelEngine } from "../backend.js";
 import type { Engine } from "../engine.js";
 import { Layer, type Param } from "../layers/layer.js";
 import { getOptimizer, type Optimizer, type OptimizerName } from "../optim/index.js";
-import { getLoss, getMetrics, LOSS_NAMES, type LossKind, type MetricKind } from "../losses.js";
-import { notFinite, oneHotAsIds, toFloat32, toLabels, toMatrix, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
+import { getLoss, getMetrics, LOSS_NAMES } from "../losses.js";
+import { notFinite, oneHotAsIds, toFloat32, toLabels, toMatrix, type InputLike, type Labels, type LabelsLike, type Matrix, type Weight } from "../data.js";
 import { Prediction } from "../prediction.js";
 import { checkOptions, checkPositiveInt, describe, invalid, ValueError } from "../errors.js";
 import { Runner, Totals, type Compiled } from "./runner.js";
@@ -15,16 +15,27 @@ import type { Gradients } from "./gradients.js";
 import type { IOHandler, SaveResult } from "../io/handlers.js";
 import { modelToTopology, type TopologyJson } from "../io/topology.js";
 
+/** The options of model.compile. */
 export interface CompileArgs {
+  /** An optimizer from `optimizers.*`, or a name ("sgd", "adam", "Adam", "rmsprop", "adagrad", "adamw") for its defaults. */
   optimizer: OptimizerName | Optimizer;
+  /** "meanSquaredError" ("mse"), "binaryCrossentropy", "categoricalCrossentropy" or "sparseCategoricalCrossentropy" (Keras's snake_case names too). */
   loss: string;
+  /** "accuracy" ("acc": binary, categorical or sparse, picked from the loss), "mse", "mae". */
   metrics?: string | string[];
 }
 
 let modelCount = 0;
 
+/**
+ * A stack of layers: build it with `sequential({ layers })` or `model.add(layer)`, then compile, fit,
+ * evaluate, predict, save. Its weights live in its own WebAssembly memory, which `dispose()` gives back.
+ * Every method checks its arguments first: a ValueError leaves the model exactly as it was.
+ */
 export class Sequential {
+  /** The model's name ("sequential_1", or the `name` argument). */
   readonly name: string;
+  /** The layers, in order. */
   readonly layers: Layer[] = [];
   /** Set from a callback to end fit() after the current batch. */
   stopTraining = false;
@@ -38,6 +49,7 @@ export class Sequential {
   private engine?: Engine;
   private disposed = false;
 
+  /** Use `sequential(args)`. */
   constructor(args: { layers?: Layer[]; name?: string } = {}) {
     checkOptions("sequential(args)", args, ["layers", "name"]);
     if (args.name !== undefined && (typeof args.name !== "string" || args.name === "")) throw invalid("sequential({ name })", args.name, "a non-empty string");
@@ -51,6 +63,7 @@ export class Sequential {
     }
   }
 
+  /** Appends a layer (before the model is built: its first compile, fit, predict, summary or getWeights). */
   add(layer: Layer): void {
     this.checkAlive();
     if (!(layer instanceof Layer)) throw invalid("model.add(layer)", layer, "a layer made by layers.dense, layers.activation, layers.dropout or layers.leakyReLU");
@@ -64,6 +77,7 @@ export class Sequential {
     this.layers.push(layer);
   }
 
+  /** The compiled optimizer (its learningRate can be set), or undefined before compile. */
   get optimizer(): Optimizer | undefined {
     return this.compiled?.optimizer;
   }
@@ -154,6 +168,10 @@ export class Sequential {
     }
   }
 
+  /**
+   * Chooses the optimizer, loss and metrics, and builds the model if needed. Compiling again replaces the
+   * optimizer (fresh state) and keeps the weights.
+   */
   compile(args: CompileArgs): void {
     checkOptions("compile(args)", args, ["optimizer", "loss", "metrics"]);
     const optimizer = getOptimizer(args.optimizer);
@@ -236,6 +254,7 @@ export class Sequential {
     return new Prediction(out, [n, runner.outputDim]);
   }
 
+  /** predict on x as one batch. */
   predictOnBatch(x: InputLike): Prediction {
     const X = toMatrix("predictOnBatch(x)", x, this.layout().inputDim);
     return this.predict(X, { batchSize: X.shape[0] });
@@ -292,18 +311,20 @@ export class Sequential {
     return { c: this.compiled, runner: this.runner };
   }
 
+  /** Prints Keras's table of layers, output shapes and parameter counts, a line at a time (to console.log by default). */
   summary(print: (line: string) => void = console.log): void {
     this.build();
     for (const line of summaryLines(this.name, this.layers)) print(line);
   }
 
+  /** The number of weights in the model. */
   countParams(): number {
     this.build();
     return this.layers.reduce((a, l) => a + l.countParams(), 0);
   }
 
   /** Copies of every weight in layer order (Dense: kernel [inputs, units], then bias [units]). */
-  getWeights(): { data: Float32Array; shape: number[] }[] {
+  getWeights(): Weight[] {
     const runner = this.build();
     return runner.params.map((p) => ({ data: runner.readParam(p), shape: [...p.shape] }));
   }
@@ -364,16 +385,17 @@ export class Sequential {
   private checkAlive(): void {
     if (this.disposed) throw new ValueError(`model ${this.name} has been disposed`);
   }
-
-  get metricNames(): MetricKind[] {
-    return this.compiled?.metrics ?? [];
-  }
-
-  get lossKind(): LossKind | undefined {
-    return this.compiled?.loss;
-  }
 }
 
+/**
+ * A model of layers in a stack (TF.js's tf.sequential): `{ layers, name }`. The first layer needs
+ * `inputShape` (or `inputDim`).
+ * @example
+ * const model = sequential({ layers: [
+ *   layers.dense({ units: 16, activation: "relu", inputShape: [4] }),
+ *   layers.dense({ units: 3, activation: "softmax" }),
+ * ] });
+ */
 export function sequential(args?: { layers?: Layer[]; name?: string }): Sequential {
   return new Sequential(args);
 }

@@ -1,6 +1,7 @@
 // Per-step scalars the optimizer kernels take, computed in float64 by the host (the kernels only see
 // float32 values): bias corrections, and which framework's convention the update follows.
 
+/** Where an optimizer puts epsilon: "keras" (as Keras and TF.js) or "torch" (as PyTorch). */
 export type Convention = "keras" | "torch";
 
 /**

@@ -23,6 +23,13 @@ function args<T>(what: string, given: unknown[], positional: string[]): T {
   return out as T;
 }
 
+/**
+ * The optimizer factories. Each takes an options object (an unknown key is a ValueError naming the nearest
+ * valid one) or TF.js's positional form: `optimizers.adam(0.01)` is `tf.train.adam(0.01)`. Every option is
+ * checked (a learning rate in [0, 1e6], epsilon > 0, decays in [0, 1)). Every optimizer also takes the
+ * clipping options `clipnorm`, `globalClipnorm` and `clipvalue`.
+ * @example model.compile({ optimizer: optimizers.adam({ learningRate: 3e-4 }), loss: "sparseCategoricalCrossentropy" });
+ */
 export const optimizers = {
   /** optimizers.sgd({ learningRate, momentum, nesterov }) or TF.js's tf.train.sgd(learningRate). */
   sgd: (...a: [SGDArgs?] | [number]) => new SGD(args("optimizers.sgd", a, ["learningRate"])),
@@ -36,6 +43,7 @@ export const optimizers = {
   adamw: (...a: [AdamArgs?] | [number, number?, number?, number?, number?]) => new AdamW(args("optimizers.adamw", a, ["learningRate", "weightDecay", "beta1", "beta2", "epsilon"])),
 };
 
+/** The optimizer names compile takes, in myelin's, TF.js's and Keras's spellings. */
 export type OptimizerName = keyof typeof optimizers | "SGD" | "Adagrad" | "RMSprop" | "RMSProp" | "Adam" | "AdamW";
 
 /** compile's optimizer: an instance, or a name in myelin's, TF.js's or Keras's spelling ("adam", "Adam"). */

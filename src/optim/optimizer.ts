@@ -4,6 +4,7 @@ import type { Kernels } from "../kernels.js";
 import type { Param } from "../layers/layer.js";
 import { checkNumber, invalid } from "../errors.js";
 
+/** Gradient clipping, applied before every update; every optimizer takes these. */
 export interface ClipArgs {
   /** Clip each gradient tensor to this L2 norm (Keras's clipnorm). */
   clipnorm?: number;
@@ -15,13 +16,21 @@ export interface ClipArgs {
 
 export const CLIP_KEYS = ["clipnorm", "globalClipnorm", "clipvalue"];
 
+/**
+ * The base of the optimizers (made by the `optimizers` factories or named in compile). An optimizer belongs
+ * to the model it is compiled into: it holds the step count and, in the model's memory, its slots.
+ */
 export abstract class Optimizer {
+  /** The Keras/TF.js class name ("SGD", "Adam", …), as saved with includeOptimizer. */
   abstract readonly className: string;
-  /** Slots (float arrays the size of the parameter) each parameter needs. */
+  /** @internal Slots (float arrays the size of the parameter) each parameter needs. */
   abstract readonly slotCount: number;
   private lr = 0;
+  /** Each gradient tensor is scaled down to this L2 norm when it is longer (Keras's clipnorm), if set. */
   readonly clipnorm?: number;
+  /** All gradients together are scaled down to this global L2 norm (Keras's global_clipnorm), if set. */
   readonly globalClipnorm?: number;
+  /** Every gradient element is clipped to [-clipvalue, clipvalue], if set. */
   readonly clipvalue?: number;
   /** Updates applied so far (Keras's `iterations`); Adam's bias corrections use it. */
   iterations = 0;
@@ -41,16 +50,17 @@ export abstract class Optimizer {
   get learningRate(): number {
     return this.lr;
   }
+  /** Sets the step size (a number in [0, 1e6]; anything else is a ValueError and changes nothing). */
   set learningRate(v: number) {
     this.lr = checkNumber(`${this.className}.learningRate`, v, 0, 1e6);
   }
 
-  /** The initial value of slot i (Adagrad starts its accumulator at 0.1). */
+  /** @internal The initial value of slot i (Adagrad starts its accumulator at 0.1). */
   slotInit(_i: number): number {
     return 0;
   }
 
-  /** One update of every parameter from its gradient, after clipping. */
+  /** @internal One update of every parameter from its gradient, after clipping. */
   applyGradients(k: Kernels, params: Param[]): void {
     const t = ++this.iterations;
     const n = params.length; // indexed loops: no iterator objects in a training step
@@ -77,6 +87,7 @@ export abstract class Optimizer {
 
   protected abstract update(k: Kernels, p: Param): void;
 
+  /** The optimizer's settings, as Keras's get_config (what a save with includeOptimizer writes). */
   getConfig(): Record<string, unknown> {
     return { learningRate: this.learningRate, clipnorm: this.clipnorm, globalClipnorm: this.globalClipnorm, clipvalue: this.clipvalue };
   }

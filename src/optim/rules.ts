@@ -13,12 +13,17 @@ function checkConvention(what: string, c: unknown): Convention {
 
 /** Plain gradient descent, with optional momentum and Nesterov momentum (Sutskever et al. 2013). */
 export class SGD extends Optimizer {
+  /** "SGD". */
   readonly className = "SGD";
+  /** The momentum, in [0, 1) (0: plain gradient descent). */
   readonly momentum: number;
+  /** Whether the momentum is Nesterov's. */
   readonly nesterov: boolean;
+  /** @internal */
   get slotCount(): number {
     return this.momentum > 0 ? 1 : 0;
   }
+  /** Use `optimizers.sgd(...)`: learningRate 0.01, momentum 0, nesterov false, and the clipping options. */
   constructor(a: { learningRate?: number; momentum?: number; nesterov?: boolean } & ClipArgs = {}) {
     checkOptions("optimizers.sgd(options)", a, ["learningRate", "momentum", "nesterov", ...CLIP_KEYS]);
     super("optimizers.sgd", a.learningRate ?? 0.01, a);
@@ -30,7 +35,7 @@ export class SGD extends Optimizer {
     if (this.momentum > 0) k.opt_momentum(p.value, p.grad, p.slots[0], p.size, this.learningRate, this.momentum, this.nesterov ? 1 : 0);
     else k.opt_sgd(p.value, p.grad, p.size, this.learningRate);
   }
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
   }
 }
@@ -40,11 +45,17 @@ export class SGD extends Optimizer {
  * puts it outside (sqrt(acc) + eps) as PyTorch does.
  */
 export class Adagrad extends Optimizer {
+  /** "Adagrad". */
   readonly className = "Adagrad";
+  /** @internal */
   readonly slotCount = 1;
+  /** The accumulator's starting value (0.1, as Keras and TF.js; PyTorch starts at 0). */
   readonly initialAccumulatorValue: number;
+  /** The small constant added to the root, > 0. */
   readonly epsilon: number;
+  /** "keras" (epsilon inside the root, the default) or "torch" (outside, as PyTorch). */
   readonly convention: Convention;
+  /** Use `optimizers.adagrad(...)`: learningRate 0.001, initialAccumulatorValue 0.1, epsilon 1e-7. */
   constructor(a: { learningRate?: number; initialAccumulatorValue?: number; epsilon?: number; convention?: Convention } & ClipArgs = {}) {
     checkOptions("optimizers.adagrad(options)", a, ["learningRate", "initialAccumulatorValue", "epsilon", "convention", ...CLIP_KEYS]);
     super("optimizers.adagrad", a.learningRate ?? 0.001, a);
@@ -58,7 +69,7 @@ export class Adagrad extends Optimizer {
   protected update(k: Kernels, p: Param): void {
     k.opt_adagrad(p.value, p.grad, p.slots[0], p.size, this.learningRate, this.epsilon, this.convention === "torch" ? 0 : 1);
   }
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
   }
 }
@@ -69,15 +80,23 @@ export class Adagrad extends Optimizer {
  * mom = mu mom + lr g / d, the same as PyTorch's for a constant learning rate.
  */
 export class RMSprop extends Optimizer {
+  /** "RMSprop". */
   readonly className = "RMSprop";
+  /** The decay of the mean square, in [0, 1) (TF.js's decay; 0.9). */
   readonly rho: number;
+  /** Momentum, in [0, 1) (0). */
   readonly momentum: number;
+  /** The small constant added to the root, > 0 (1e-7). */
   readonly epsilon: number;
+  /** Whether the mean gradient is subtracted (the variance, not the mean square, scales the step). */
   readonly centered: boolean;
+  /** "keras" (epsilon inside the root, the default) or "torch" (outside, as PyTorch). */
   readonly convention: Convention;
+  /** @internal */
   get slotCount(): number {
     return 3; // mean square, mean gradient (centered), momentum
   }
+  /** Use `optimizers.rmsprop(...)`: learningRate 0.001, rho 0.9, momentum 0, epsilon 1e-7, centered false. */
   constructor(a: { learningRate?: number; rho?: number; momentum?: number; epsilon?: number; centered?: boolean; convention?: Convention } & ClipArgs = {}) {
     checkOptions("optimizers.rmsprop(options)", a, ["learningRate", "rho", "momentum", "epsilon", "centered", "convention", ...CLIP_KEYS]);
     super("optimizers.rmsprop", a.learningRate ?? 0.001, a);
@@ -92,7 +111,7 @@ export class RMSprop extends Optimizer {
     const [ms, mg, mom] = p.slots;
     k.opt_rmsprop(p.value, p.grad, ms, mg, mom, p.size, this.learningRate, this.rho, 1 - this.rho, this.epsilon, this.momentum, this.centered ? 1 : 0, this.convention === "torch" ? 0 : 1);
   }
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
   }
 }
@@ -104,14 +123,22 @@ export class RMSprop extends Optimizer {
  * for models ported from PyTorch; the two differ only where sqrt(v) is near epsilon.
  */
 export class Adam extends Optimizer {
+  /** "Adam". */
   readonly className: string = "Adam";
+  /** @internal */
   readonly slotCount = 2;
+  /** The decay of the first moment, in [0, 1) (0.9). */
   readonly beta1: number;
+  /** The decay of the second moment, in [0, 1) (0.999). */
   readonly beta2: number;
+  /** The small constant of the denominator, > 0 (1e-7). */
   readonly epsilon: number;
+  /** Decoupled weight decay per step, w -= lr · weightDecay · w (0 for Adam; 0.004 for AdamW). */
   readonly weightDecay: number;
+  /** "keras" (the default) or "torch" (epsilon after the bias correction, as PyTorch). */
   readonly convention: Convention;
   private readonly ac = new Float64Array(2); // per-step a and c: typed-array slots, no boxed doubles
+  /** Use `optimizers.adam(...)`: learningRate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. */
   constructor(a: AdamArgs = {}, what = "optimizers.adam") {
     checkOptions(`${what}(options)`, a, ["learningRate", "beta1", "beta2", "epsilon", "weightDecay", "convention", ...CLIP_KEYS]);
     super(what, a.learningRate ?? 0.001, a);
@@ -128,15 +155,32 @@ export class Adam extends Optimizer {
     const decay = 1 - this.learningRate * this.weightDecay;
     k.opt_adam(p.value, p.grad, p.slots[0], p.slots[1], p.size, this.ac[0], this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2, this.epsilon, this.ac[1], decay);
   }
-  override getConfig() {
+  override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, ...(this.weightDecay ? { weightDecay: this.weightDecay } : {}), ...(this.convention === "torch" ? { convention: "torch" } : {}) };
   }
 }
 
-export type AdamArgs = { learningRate?: number; beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number; convention?: Convention } & ClipArgs;
+/** The options of optimizers.adam and optimizers.adamw. */
+export type AdamArgs = {
+  /** The step size (0.001). */
+  learningRate?: number;
+  /** The first moment's decay (0.9). */
+  beta1?: number;
+  /** The second moment's decay (0.999). */
+  beta2?: number;
+  /** The denominator's constant (1e-7). */
+  epsilon?: number;
+  /** Decoupled weight decay (Adam 0, AdamW 0.004). */
+  weightDecay?: number;
+  /** "keras" (default) or "torch". */
+  convention?: Convention;
+} & ClipArgs;
 
+/** Adam with decoupled weight decay (Loshchilov & Hutter 2019), weightDecay 0.004 by default (Keras). */
 export class AdamW extends Adam {
+  /** "AdamW". */
   override readonly className = "AdamW";
+  /** Use `optimizers.adamw(...)`. */
   constructor(a: AdamArgs = {}) {
     super({ ...a, weightDecay: a.weightDecay ?? 0.004 }, "optimizers.adamw");
   }
