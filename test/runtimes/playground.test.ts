@@ -114,6 +114,16 @@ describe.skipIf(!haveChromium)("the playground in Chromium", () => {
     expect(problems).toEqual([]);
   });
 
+  it("save (download) writes model.json and its weights as TF.js's downloads:// does", async () => {
+    const names: string[] = [];
+    page.on("download", (d) => names.push(d.suggestedFilename()));
+    await page.click("#save-download");
+    await page.waitForFunction(() => /downloaded/.test(document.getElementById("message")!.textContent ?? ""));
+    await page.waitForTimeout(300);
+    expect(names.sort()).toEqual(["myelin-playground.json", "myelin-playground.weights.bin"]);
+    expect(problems).toEqual([]);
+  });
+
   it("model.json and weights.bin chosen as files (saved by myelin in Node) load into the page", async () => {
     const { layers, sequential, setSeed } = await import("../../src/index.js");
     setSeed(5);
