@@ -6,6 +6,9 @@ import type { Kernels } from "../kernels.js";
 import type { Param } from "../layers/layer.js";
 import { checkNumber, checkOptions, invalid } from "../errors.js";
 
+/** The config key only PyTorch's convention needs (Keras's is the default, and Keras reads no such key). */
+const torch = (c: Convention) => (c === "torch" ? { convention: c } : {});
+
 function checkConvention(what: string, c: unknown): Convention {
   if (c !== undefined && c !== "keras" && c !== "torch") throw invalid(`${what}({ convention })`, c, "'keras' or 'torch'");
   return (c as Convention | undefined) ?? "keras";
@@ -70,7 +73,7 @@ export class Adagrad extends Optimizer {
     k.opt_adagrad(p.value, p.grad, p.slots[0], p.size, this.learningRate, this.epsilon, this.convention === "torch" ? 0 : 1);
   }
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
+    return { ...super.getConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon, ...torch(this.convention) };
   }
 }
 
@@ -112,7 +115,7 @@ export class RMSprop extends Optimizer {
     k.opt_rmsprop(p.value, p.grad, ms, mg, mom, p.size, this.learningRate, this.rho, 1 - this.rho, this.epsilon, this.momentum, this.centered ? 1 : 0, this.convention === "torch" ? 0 : 1);
   }
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+    return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered, ...torch(this.convention) };
   }
 }
 
@@ -156,7 +159,7 @@ export class Adam extends Optimizer {
     k.opt_adam(p.value, p.grad, p.slots[0], p.slots[1], p.size, this.ac[0], this.beta1, 1 - this.beta1, this.beta2, 1 - this.beta2, this.epsilon, this.ac[1], decay);
   }
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, ...(this.weightDecay ? { weightDecay: this.weightDecay } : {}), ...(this.convention === "torch" ? { convention: "torch" } : {}) };
+    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, ...(this.weightDecay ? { weightDecay: this.weightDecay } : {}), ...torch(this.convention) };
   }
 }
 

@@ -75,6 +75,33 @@ describe("save and load", () => {
     expect(bits(b)).toEqual(bits(a));
   });
 
+  // Every optimizer with every option it has: the resumed run is the uninterrupted one, and the loaded
+  // optimizer's config is the saved one (RMSprop and Adagrad once dropped convention: 'torch').
+  it.each([
+    ["SGD + momentum, Nesterov, clipvalue", () => optimizers.sgd({ learningRate: 0.05, momentum: 0.8, nesterov: true, clipvalue: 0.5 })],
+    ["Adagrad, torch convention, initial 0.2, epsilon 1e-6", () => optimizers.adagrad({ learningRate: 0.05, initialAccumulatorValue: 0.2, epsilon: 1e-6, convention: "torch" })],
+    ["RMSprop centered with momentum, torch convention, clipnorm", () => optimizers.rmsprop({ learningRate: 0.01, rho: 0.8, momentum: 0.5, epsilon: 1e-6, centered: true, convention: "torch", clipnorm: 1 })],
+    ["RMSprop, Keras convention", () => optimizers.rmsprop({ learningRate: 0.01 })],
+    ["Adam, torch convention, weight decay, globalClipnorm", () => optimizers.adam({ learningRate: 0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, weightDecay: 0.01, convention: "torch", globalClipnorm: 2 })],
+    ["AdamW", () => optimizers.adamw({ learningRate: 0.01, weightDecay: 0.02 })],
+  ])("includeOptimizer resumes %s bit for bit, with the same config", async (_, make) => {
+    const { x, y } = data(96, 3);
+    const a = model(6);
+    a.compile({ optimizer: make(), loss: "sparseCategoricalCrossentropy" });
+    await a.fit(x, y, { epochs: 2, batchSize: 16, verbose: 0 });
+    const snapshot = await a.save("memory", { includeOptimizer: true });
+    const b = await loadLayersModel(snapshot.bytes!);
+    expect(b.optimizer!.className).toBe(a.optimizer!.className);
+    expect(b.optimizer!.getConfig()).toEqual(a.optimizer!.getConfig());
+    // Every field (the step count, convention, …) but Adam's per-step scratch `ac`, recomputed at each step.
+    const fields = (o: object) => Object.entries(o).filter(([k]) => k !== "ac");
+    expect(fields(b.optimizer!)).toEqual(fields(a.optimizer!));
+    const h1 = await a.fit(x, y, { epochs: 2, batchSize: 16, verbose: 0 });
+    const h2 = await b.fit(x, y, { epochs: 2, batchSize: 16, verbose: 0 });
+    expect(h2.history).toEqual(h1.history);
+    expect(bits(b)).toEqual(bits(a));
+  });
+
   it.skipIf(!isNode)("writes and reads a directory (file path and file:// URL) under Node", async () => {
     const { mkdtempSync, readdirSync, readFileSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
