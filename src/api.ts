@@ -12,7 +12,7 @@ export type { ClipArgs } from "./optim/optimizer.js";
 export type { Convention } from "./optim/coefficients.js";
 export type { SeedArg, InitializerLike, InitializerName } from "./initializers.js";
 export type { RegularizerLike } from "./regularizers.js";
-export type { EarlyStoppingArgs, ModelLike, TerminateOnNaN, LearningRateScheduler } from "./callbacks.js";
+export type { EarlyStoppingArgs, ModelLike, TerminateOnNaN, LearningRateScheduler, ReduceLROnPlateau, ReduceLROnPlateauArgs, LambdaArgs, ModelCheckpoint, ModelCheckpointArgs, CSVLogger, CSVLoggerArgs } from "./callbacks.js";
 export type { Build } from "./engine.js";
 export type { TopologyJson, LayerJson } from "./io/topology.js";
 export { layers, Layer, Dense, ActivationLayer, LeakyReLU, Dropout } from "./layers/index.js";

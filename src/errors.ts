@@ -58,9 +58,11 @@ export function lookup<T>(what: string, table: Record<string, T>, name: unknown)
 /** The candidate sharing the longest start with `name` (at least 3 letters, case ignored): a likely misspelling. */
 export function closest(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined, most = 2;
-  const a = name.toLowerCase();
+  // Case and underscores aside (Keras's snake_case: min_lr is minLr), then the longest common prefix.
+  const a = name.toLowerCase().replace(/_/g, "");
   for (const c of candidates) {
     const b = c.toLowerCase();
+    if (a === b) return c;
     let i = 0;
     while (i < a.length && a[i] === b[i]) i++;
     if (i > most) [best, most] = [c, i];

@@ -95,7 +95,8 @@ export class Sequential {
    * so that training resumed from the save matches training that never stopped.
    */
   async save(target: string | IOHandler, options: { includeOptimizer?: boolean } = {}): Promise<SaveResult> {
-    if (this.training) throw new ValueError("save() was called while fit() is running");
+    // Allowed while fit() runs (callbacks.modelCheckpoint saves from onEpochEnd): the weights are read after
+    // the awaits below, between two batches, never in the middle of one.
     checkOptions("save(target, options)", options, ["includeOptimizer"]);
     if (options.includeOptimizer !== undefined && typeof options.includeOptimizer !== "boolean") throw invalid("save({ includeOptimizer })", options.includeOptimizer, "true or false");
     // Loaded on first save: an app that never saves does not carry the file formats and storage handlers.
