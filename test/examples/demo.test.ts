@@ -3,7 +3,7 @@
 // for every test image and agrees with the accuracy it prints; the digits drawn as mistakes are mistakes.
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { datasetsRequired, fashionAvailable } from "../helpers/datasets.js";
@@ -67,5 +67,20 @@ describe.skipIf(typeof process === "undefined" || !process.versions?.node)("npm 
     const { accuracy, total } = parse(out, ["T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot"]);
     expect(total).toBe(10_000);
     expect(accuracy).toBeGreaterThanOrEqual(86.5);
+  });
+
+  it("the README's first model runs as pasted into an app that installed myelin, and learns XOR", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const section = readme.slice(readme.indexOf("## Install and a first model"));
+    const code = /```js\n([\s\S]*?)```/.exec(section)![1];
+    const app = mkdtempSync(join(tmpdir(), "first-model-"));
+    mkdirSync(join(app, "node_modules"));
+    symlinkSync(process.cwd(), join(app, "node_modules", "myelin"), "dir"); // as npm install myelin would place it
+    writeFileSync(join(app, "first.mjs"), code);
+    const r = spawnSync(process.execPath, [join(app, "first.mjs")], { encoding: "utf8", timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const values = [...r.stdout.matchAll(/(\d\.\d+)/g)].map((m) => Number(m[1]));
+    expect(values.length).toBe(4);
+    expect(values.map((v) => Math.round(v))).toEqual([0, 1, 1, 0]);
   });
 });
