@@ -33,6 +33,12 @@ const L = {
   SPIN_MS: 3, // a worker polls SEQ this long after its last job before it sleeps
 };
 const STARTUP_MS = 20_000;
+/**
+ * A job the calling thread waits on this long for a worker (one that claimed a task, or is still leaving
+ * the last job) is reported as an error instead of spinning forever: a runtime that suspends a worker in
+ * the middle of a job (or a bug) must not hang the process. No task takes near this long.
+ */
+export const STALL_MS = 60_000;
 /** The most threads a pool runs (main thread included). */
 export const MAX_THREADS = 64;
 
@@ -58,6 +64,8 @@ export class Pool {
   private readonly workers: (WorkerLike | undefined)[] = [];
   /** Threads in use, the calling thread included. */
   active = 1;
+  /** @internal How long run() waits on a worker before it throws (tests shorten it). */
+  stallMs = STALL_MS;
   private readonly models = new Map<number, WebAssembly.Memory>();
   private nextId = 1;
   private readonly starting = new Map<number, (ok: boolean) => void>();
@@ -186,7 +194,14 @@ export class Pool {
     const c = this.ctrl;
     const s = Atomics.load(c, L.SEQ);
     Atomics.store(c, L.SEQ, s + 1); // closed: no worker enters while the job is rewritten
-    while (Atomics.load(c, L.ACTIVE) !== 0); // workers still leaving the last job (they only touch c)
+    // Workers still leaving the last job (they only touch c). Indexed loops and no closures: a job allocates nothing.
+    let since = 0;
+    for (let spins = 1; Atomics.load(c, L.ACTIVE) !== 0; spins++) {
+      if ((spins & 4095) === 0 && (since = this.stalled(since, 0)) < 0) {
+        Atomics.store(c, L.SEQ, s); // reopened as it was (an even SEQ every worker has seen): the next run() starts clean
+        this.stalled(-1, 0); // throws
+      }
+    }
     c[L.NTASKS] = n;
     c[L.MODEL] = id;
     c[L.REC] = rec;
@@ -202,8 +217,24 @@ export class Pool {
       k.run_task(rec, t, work);
       Atomics.add(c, L.DONE, 1);
     }
-    while (Atomics.load(c, L.DONE) < n); // the last tasks, on other threads (never Atomics.wait: browsers' main threads cannot)
+    // The last tasks, on other threads (never Atomics.wait: browsers' main threads cannot).
+    since = 0;
+    for (let spins = 1; Atomics.load(c, L.DONE) < n; spins++) if ((spins & 4095) === 0 && (since = this.stalled(since, n)) < 0) this.stalled(-1, n);
     if (c[L.FAILED] !== 0) throw new Error(`myelin: ${c[L.FAILED]} task(s) failed on a worker thread`);
+  }
+
+  /**
+   * Called every 4096 spins of a wait: the time the wait started (0: not yet), or -1 once it has lasted
+   * stallMs; called with since = -1, throws the error. n: the job's tasks (0: the wait for workers leaving
+   * the last job).
+   */
+  private stalled(since: number, n: number): number {
+    const now = performance.now();
+    if (since === 0) return now;
+    if (since > 0 && now - since <= this.stallMs) return since;
+    if (since > 0) return -1;
+    const what = n ? `running ${n - Atomics.load(this.ctrl, L.DONE)} of a job's ${n} tasks` : "still leaving the last job";
+    throw new Error(`myelin: a worker thread has been ${what} for over ${this.stallMs / 1000} s; the thread pool stopped here instead of waiting forever (a runtime that suspends a worker mid-job?)`);
   }
 
   /** Models whose memory the workers hold an instance on. */

@@ -60,6 +60,23 @@ describe.skipIf(why !== undefined)("threads: robustness", () => {
     weights(await trained(1)).forEach((w, i) => expectSameBits(w, oneThread[0][i], `weights ${i} after a dispose`));
   });
 
+  it("a worker stuck in a job is a clear error after the stall limit, not a hang; the pool runs again once it is gone", async () => {
+    const pool = threadPool()!;
+    const m = await trained(1);
+    const want = m.predict(X).data;
+    const ACTIVE = 1; // the control word counting workers inside a job (src/pool.ts)
+    pool.stallMs = 200;
+    Atomics.add(pool.ctrl, ACTIVE, 1); // a worker that entered the last job and never leaves it
+    try {
+      expect(() => m.predict(X)).toThrow(/^myelin: a worker thread has been still leaving the last job for over 0.2 s; the thread pool stopped here instead of waiting forever/);
+    } finally {
+      Atomics.sub(pool.ctrl, ACTIVE, 1);
+      pool.stallMs = 60_000;
+    }
+    expectSameBits(m.predict(X).data, want, "predictions after the stall");
+    weights(await trained(2)).forEach((w, i) => expectSameBits(w, oneThread[1][i], `weights ${i} after the stall`));
+  });
+
   it("dispose during training (from a callback) stops fit with a clear error and frees the model after it", async () => {
     const pool = threadPool()!;
     const before = pool.attached;
