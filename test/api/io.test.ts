@@ -2,7 +2,7 @@
 // config round trip, resuming training from a save, unsupported classes, and hostile or broken files.
 import { describe, expect, it } from "vitest";
 import { layers, loadLayersModel, optimizers, sequential, setSeed, Sequential, type ModelArtifacts } from "../../src/index.js";
-import { isNode } from "../helpers/files.js";
+import { isNode, serveFiles } from "../helpers/files.js";
 import { rng } from "../helpers/check.js";
 
 function model(seed = 1) {
@@ -126,7 +126,7 @@ describe("save and load", () => {
     const bytes = new Uint8Array(a.weightData);
     const files: Record<string, Uint8Array> = { "group1-shard1of2.bin": bytes.slice(0, 50), "group1-shard2of2.bin": bytes.slice(50) };
     const json = { modelTopology: a.modelTopology, format: "layers-model", weightsManifest: [{ paths: Object.keys(files), weights: a.weightSpecs }] };
-    const server = await serve({ "/m/model.json": new TextEncoder().encode(JSON.stringify(json)), ...Object.fromEntries(Object.entries(files).map(([k, v]) => [`/m/${k}`, v])) });
+    const server = await serveFiles({ "/m/model.json": new TextEncoder().encode(JSON.stringify(json)), ...Object.fromEntries(Object.entries(files).map(([k, v]) => [`/m/${k}`, v])) });
     try {
       const back = await loadLayersModel(`${server.url}/m/model.json`);
       expect(bits(back)).toEqual(bits(await loadLayersModel(a)));
@@ -135,26 +135,6 @@ describe("save and load", () => {
     }
   });
 });
-
-/** A tiny http server under Node; in the browser, fetch is stubbed with the same files. */
-async function serve(files: Record<string, Uint8Array>): Promise<{ url: string; close(): void }> {
-  if (isNode) {
-    const { createServer } = await import("node:http");
-    const s = createServer((req, res) => {
-      const f = files[new URL(req.url ?? "/", "http://x").pathname];
-      if (!f) return res.writeHead(404).end();
-      res.writeHead(200).end(f);
-    });
-    await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-    return { url: `http://127.0.0.1:${(s.address() as { port: number }).port}`, close: () => s.close() };
-  }
-  const real = globalThis.fetch;
-  globalThis.fetch = (async (u: string | URL) => {
-    const f = files[new URL(String(u)).pathname];
-    return new Response(f ? (f.slice().buffer as ArrayBuffer) : null, { status: f ? 200 : 404 });
-  }) as typeof fetch;
-  return { url: "http://models.test", close: () => (globalThis.fetch = real) };
-}
 
 describe("unsupported and broken files", () => {
   const base = async () => saved(model());
@@ -192,7 +172,7 @@ describe("unsupported and broken files", () => {
     const a = await base();
     const good = { modelTopology: a.modelTopology, format: "layers-model", weightsManifest: [{ paths: ["w.bin"], weights: a.weightSpecs }] };
     const enc = (o: unknown) => new TextEncoder().encode(typeof o === "string" ? o : JSON.stringify(o));
-    const server = await serve({
+    const server = await serveFiles({
       "/bad/model.json": enc("{ not json"),
       "/nomodel/model.json": enc({ hello: 1 }),
       "/missing/model.json": enc(good),

@@ -4,7 +4,7 @@
 // Each test is named after the promise it keeps (issue 12).
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { layers, loadLayersModel, optimizers, sequential, setSeed, type ModelArtifacts, type Sequential } from "../../src/index.js";
-import { isNode } from "../helpers/files.js";
+import { isNode, serveFiles } from "../helpers/files.js";
 import { rng } from "../helpers/check.js";
 
 function model(seed = 1) {
@@ -123,7 +123,7 @@ describe("model.json is checked before anything is allocated", () => {
   it("a manifest declaring more than 2 GiB of weights is refused before reading", async () => {
     const a = (await model().save("memory")).artifacts!;
     const huge = Array.from({ length: 12 }, (_, i) => ({ name: `w${i}`, shape: [1 << 14, 1 << 14], dtype: "float32" as const }));
-    const server = await serve({ "/m/model.json": json({ modelTopology: a.modelTopology, weightsManifest: [{ paths: ["w.bin"], weights: huge }] }) });
+    const server = await serveFiles({ "/m/model.json": json({ modelTopology: a.modelTopology, weightsManifest: [{ paths: ["w.bin"], weights: huge }] }) });
     try {
       await expect(loadLayersModel(`${server.url}/m/model.json`)).rejects.toThrow(/the manifest declares more than 2147483648 bytes of weights/);
     } finally {
@@ -134,7 +134,7 @@ describe("model.json is checked before anything is allocated", () => {
   it("50,000 weight file paths, repeated paths and encoded or absolute paths are refused", async () => {
     const a = (await model().save("memory")).artifacts!;
     const m = (paths: unknown[]) => json({ modelTopology: a.modelTopology, weightsManifest: [{ paths, weights: a.weightSpecs }] });
-    const server = await serve({
+    const server = await serveFiles({
       "/many/model.json": m(Array.from({ length: 50_000 }, () => "w.bin")),
       "/twice/model.json": m(["w.bin", "w.bin"]),
       "/enc/model.json": m(["%2e%2e/secret.bin"]),
@@ -159,7 +159,7 @@ describe("model.json is checked before anything is allocated", () => {
   it("weight files longer than the manifest declares are refused while streaming, not after", async () => {
     const a = (await model().save("memory")).artifacts!;
     const big = new Uint8Array(8 << 20); // 8 MB where 204 bytes are declared
-    const server = await serve({ "/m/model.json": json({ modelTopology: a.modelTopology, weightsManifest: [{ paths: ["w.bin"], weights: a.weightSpecs }] }), "/m/w.bin": big });
+    const server = await serveFiles({ "/m/model.json": json({ modelTopology: a.modelTopology, weightsManifest: [{ paths: ["w.bin"], weights: a.weightSpecs }] }), "/m/w.bin": big });
     try {
       await expect(loadLayersModel(`${server.url}/m/model.json`)).rejects.toThrow(/weight file w.bin: the weight files hold more bytes than the manifest's weights need/);
     } finally {
@@ -177,7 +177,7 @@ describe("model.json is checked before anything is allocated", () => {
     await expect(loadLayersModel({ ...a, modelTopology: t })).rejects.toThrow(/modelTopology nests more than 64 levels deep/);
     await expect(loadLayersModel({ ...a, trainingConfig: { loss: "mse", optimizer_config: { class_name: "SGD", config: root } } } as ModelArtifacts)).rejects.toThrow(/trainingConfig nests more than 64 levels deep/);
     const text = `{"modelTopology":${"[".repeat(5000)}${"]".repeat(5000)},"weightsManifest":[]}`;
-    const server = await serve({ "/m/model.json": new TextEncoder().encode(text) });
+    const server = await serveFiles({ "/m/model.json": new TextEncoder().encode(text) });
     try {
       await expect(loadLayersModel(`${server.url}/m/model.json`)).rejects.toThrow(/model.json nests more than 64 levels deep/);
     } finally {
@@ -261,23 +261,3 @@ describe.skipIf(!isNode)("weight files on disk stay inside the model's folder (N
 });
 
 const json = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
-
-/** A tiny http server under Node; in the browser, fetch is stubbed with the same files. */
-async function serve(files: Record<string, Uint8Array>): Promise<{ url: string; close(): void }> {
-  if (isNode) {
-    const { createServer } = await import("node:http");
-    const s = createServer((req, res) => {
-      const f = files[new URL(req.url ?? "/", "http://x").pathname];
-      if (!f) return res.writeHead(404).end();
-      res.writeHead(200).end(f);
-    });
-    await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-    return { url: `http://127.0.0.1:${(s.address() as { port: number }).port}`, close: () => s.close() };
-  }
-  const real = globalThis.fetch;
-  globalThis.fetch = (async (u: string | URL) => {
-    const f = files[new URL(String(u)).pathname];
-    return new Response(f ? (f.slice().buffer as ArrayBuffer) : null, { status: f ? 200 : 404 });
-  }) as typeof fetch;
-  return { url: "http://models.test", close: () => (globalThis.fetch = real) };
-}

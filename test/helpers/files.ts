@@ -25,3 +25,23 @@ const here = import.meta.url;
 export function projectUrl(path: string): URL {
   return new URL("../../" + path, here);
 }
+
+/** A tiny http server of the given files under Node; in the browser, fetch is stubbed with the same files. */
+export async function serveFiles(files: Record<string, Uint8Array>): Promise<{ url: string; close(): void }> {
+  if (isNode) {
+    const { createServer } = await import("node:http");
+    const s = createServer((req, res) => {
+      const f = files[new URL(req.url ?? "/", "http://x").pathname];
+      if (!f) return res.writeHead(404).end();
+      res.writeHead(200).end(f);
+    });
+    await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+    return { url: `http://127.0.0.1:${(s.address() as { port: number }).port}`, close: () => s.close() };
+  }
+  const real = globalThis.fetch;
+  globalThis.fetch = (async (u: string | URL) => {
+    const f = files[new URL(String(u)).pathname];
+    return new Response(f ? (f.slice().buffer as ArrayBuffer) : null, { status: f ? 200 : 404 });
+  }) as typeof fetch;
+  return { url: "http://models.test", close: () => (globalThis.fetch = real) };
+}
