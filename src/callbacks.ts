@@ -94,14 +94,9 @@ export class EarlyStopping implements Callback {
     if (a.baseline !== undefined) checkNumber("callbacks.earlyStopping({ baseline })", a.baseline, -1e300, 1e300);
     if (a.restoreBestWeights !== undefined && typeof a.restoreBestWeights !== "boolean") throw invalid("callbacks.earlyStopping({ restoreBestWeights })", a.restoreBestWeights, "true or false");
     if (a.verbose !== undefined && a.verbose !== 0) throw invalid("callbacks.earlyStopping({ verbose })", a.verbose, "0 (it prints nothing; its stoppedEpoch says when it stopped)");
-    this.monitor = a.monitor ?? "val_loss";
-    if (typeof this.monitor !== "string") throw invalid("callbacks.earlyStopping({ monitor })", a.monitor, "a History key such as 'val_loss'");
+    ({ monitor: this.monitor, mode: this.mode } = watch("callbacks.earlyStopping", a.monitor, a.mode));
     this.minDelta = Math.abs(checkNumber("callbacks.earlyStopping({ minDelta })", a.minDelta ?? 0, -1e30, 1e30));
-    this.patience = a.patience ?? 0;
-    if (!Number.isInteger(this.patience) || this.patience < 0) throw invalid("callbacks.earlyStopping({ patience })", a.patience, "a non-negative integer");
-    const mode = a.mode ?? "auto";
-    if (!["auto", "min", "max"].includes(mode)) throw invalid("callbacks.earlyStopping({ mode })", a.mode, "'auto', 'min' or 'max'");
-    this.mode = mode === "auto" ? (/acc/.test(this.monitor) ? "max" : "min") : (mode as "min" | "max");
+    this.patience = count("callbacks.earlyStopping({ patience })", a.patience ?? 0);
     this.baseline = a.baseline;
     this.restoreBestWeights = a.restoreBestWeights ?? false;
   }
