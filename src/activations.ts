@@ -40,3 +40,8 @@ export function getActivation(name: unknown = "linear"): Activation {
 export function leaky(alpha: number): Activation {
   return { name: "leakyRelu", code: Act.leakyRelu, alpha };
 }
+
+/** The activation's name in Keras's JSON ("leaky_relu" for leakyRelu; "step" is written by myelin only). */
+export function kerasActivation(a: Activation): string {
+  return a.name === "leakyRelu" ? "leaky_relu" : a.name;
+}

@@ -48,12 +48,18 @@ export function tensor2d(values: ArrayLike<number> | number[][], shape?: [number
 }
 
 /**
- * Checks and converts an input to a Matrix; expected columns, when given, must match. `finite: false`
- * leaves the check for NaN and Infinity to the caller (predict does it in wasm, batch by batch).
+ * Checks and converts an input to a Matrix; the expected sample shape (or column count), when given,
+ * must match: for samples of rank 2 or more ([28, 28]) rows may be nested arrays of that shape, or
+ * { data, shape: [rows, ...sample] }, read row-major. `finite: false` leaves the check for NaN and
+ * Infinity to the caller (predict does it in wasm, batch by batch).
  */
-export function toMatrix(what: string, x: unknown, cols?: number, finite = true): Matrix {
+export function toMatrix(what: string, x: unknown, sample?: number | readonly number[], finite = true): Matrix {
+  const rank = typeof sample === "object" ? sample.length : 1;
+  const cols = typeof sample === "object" ? sample.reduce((a, b) => a * b, 1) : sample;
   let m: Matrix;
-  if (Array.isArray(x)) {
+  if (rank > 1 && Array.isArray(x) && Array.isArray(x[0]) && Array.isArray(x[0][0])) {
+    m = nested(what, x, sample as number[]);
+  } else if (Array.isArray(x)) {
     if (x.length === 0) throw invalid(what, x, "a non-empty array of rows");
     const c = Array.isArray(x[0]) ? x[0].length : -1;
     if (c <= 0) throw invalid(`${what}[0]`, x[0], "a non-empty array of numbers (one row per sample)");
@@ -74,6 +80,8 @@ export function toMatrix(what: string, x: unknown, cols?: number, finite = true)
     const tensor = !("data" in x) || typeof (x as { data: unknown }).data === "function";
     let shape = (x as { shape: unknown }).shape;
     if (Array.isArray(shape) && shape.length === 1) shape = [shape[0], 1]; // [rows]: one column, as TF.js reads a 1-D tensor
+    // [rows, ...sample]: each sample read row-major, as one row
+    if (rank > 1 && Array.isArray(shape) && shape.length === rank + 1 && shape.every((d, i) => d === (i ? (sample as number[])[i - 1] : d))) shape = [shape[0], cols];
     if (!Array.isArray(shape) || shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
       throw invalid(`${what}.shape`, shape, "[rows, columns] or [rows], positive integers");
     }
@@ -85,9 +93,36 @@ export function toMatrix(what: string, x: unknown, cols?: number, finite = true)
   } else {
     throw invalid(what, x, "number[][], { data, shape: [rows, columns] } or a 2-D TF.js tensor");
   }
-  if (cols !== undefined && m.shape[1] !== cols) throw invalid(`${what} columns`, m.shape[1], `${cols} (the model's input size)`);
+  if (cols !== undefined && m.shape[1] !== cols) throw invalid(`${what} columns`, m.shape[1], `${cols} (the model's input size${rank > 1 ? `: samples of shape [${sample}], or nested arrays of that shape` : ""})`);
   if (finite) checkFinite(what, m.data, m.shape[1]);
   return m;
+}
+
+/** Nested arrays of samples of a given shape (rank 2 or more) as rows, row-major; errors name the index path. */
+function nested(what: string, x: unknown[], sample: number[]): Matrix {
+  const size = sample.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(x.length * size);
+  const at: number[] = [];
+  let o = 0;
+  const walk = (v: unknown, d: number): void => {
+    if (d === sample.length) {
+      if (typeof v !== "number") throw new ValueError(`${what} must hold numbers; received ${describe(v)} at [${at.join("][")}]`);
+      data[o++] = v;
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== sample[d]) throw invalid(`${what}[${at.join("][")}]`, v, `an array of ${sample[d]} (samples of shape [${sample}])`);
+    for (let i = 0; i < v.length; i++) {
+      at[d + 1] = i;
+      walk(v[i], d + 1);
+    }
+    at.length = d + 1;
+  };
+  for (let i = 0; i < x.length; i++) {
+    at.length = 0;
+    at[0] = i;
+    walk(x[i], 0);
+  }
+  return { data, shape: [x.length, size] };
 }
 
 /**

@@ -174,6 +174,11 @@ export type InitializerName = keyof typeof initializers;
 /** A layer's initializer argument: a name ("glorotUniform", …) or an `initializers.*` value. */
 export type InitializerLike = InitializerName | Initializer;
 
+/** An initializer as Keras's JSON holds it: { class_name, config }. */
+export function initializerJson(i: Initializer): { class_name: string; config: Record<string, unknown> } {
+  return { class_name: i.className, config: { ...i.config } };
+}
+
 export function getInitializer(what: string, x: unknown): Initializer {
   if (x !== null && typeof x === "object") {
     // Only the library's own: an initializer writes straight into the model's memory.

@@ -59,6 +59,13 @@ export interface Kernels {
   dropout_forward(st: Ptr, x: Ptr, y: Ptr, mask: Ptr, n: number, rate: number, keepScale: number): void;
   dropout_backward(dy: Ptr, mask: Ptr, dx: Ptr, n: number): void;
 
+  // normalization/ (per column of a [rows, cols] batch)
+  col_moments(x: Ptr, rows: number, cols: number, mean: Ptr, vari: Ptr): void;
+  bn_inv_std(vari: Ptr, eps: number, inv: Ptr, cols: number): void;
+  bn_forward(x: Ptr, y: Ptr, rows: number, cols: number, mean: Ptr, inv: Ptr, gamma: Ptr, beta: Ptr): void;
+  bn_backward(x: Ptr, dy: Ptr, dx: Ptr, rows: number, cols: number, mean: Ptr, inv: Ptr, gamma: Ptr, dgamma: Ptr, dbeta: Ptr): void;
+  bn_moving(mm: Ptr, mv: Ptr, mean: Ptr, vari: Ptr, cols: number, momentum: number, rest: number): void;
+
   // metrics/
   argmax_rows(x: Ptr, out: Ptr, rows: number, cols: number): void;
   count_correct_onehot(pred: Ptr, y: Ptr, rows: number, cols: number): number;

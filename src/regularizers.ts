@@ -44,3 +44,8 @@ export function getRegularizer(what: string, x: unknown): Regularizer | undefine
   if (typeof x === "object" && (x as Regularizer).className === "L1L2") return make((x as Regularizer).l1, (x as Regularizer).l2); // its values checked again
   return lookup(what, regularizers as Record<string, () => Regularizer>, x)();
 }
+
+/** A regularizer as Keras's JSON holds it ({ class_name: "L1L2", config: { l1, l2 } }), or null. */
+export function regularizerJson(r: Regularizer | undefined): { class_name: string; config: { l1: number; l2: number } } | null {
+  return r ? { class_name: "L1L2", config: { l1: r.l1, l2: r.l2 } } : null;
+}

@@ -1,8 +1,8 @@
 // Activation and LeakyReLU layers: an elementwise (or, for softmax, row-wise) function of their input.
-import { checkLayerArgs, Layer, type CommonArgs, type Step } from "./layer.js";
-import { getActivation, leaky, type Activation, type ActivationName } from "../activations.js";
+import { Layer, registerLayer, type CommonArgs, type Step } from "./layer.js";
+import { getActivation, kerasActivation, leaky, type Activation, type ActivationName } from "../activations.js";
 import { Act } from "../kernels.js";
-import { checkNumber, invalid } from "../errors.js";
+import { checkNumber } from "../errors.js";
 
 /** A layer that applies an activation to its input (softmax: over each row). Made by `layers.activation({ activation })`. */
 export class ActivationLayer extends Layer {
@@ -12,14 +12,23 @@ export class ActivationLayer extends Layer {
   readonly activation: Activation;
 
   /** Use `layers.activation({ activation })`. */
-  constructor(args: { activation: ActivationName } & CommonArgs, act?: Activation, prefix = "activation") {
-    if (!act) checkLayerArgs("activation", args, ["activation"]); // LeakyReLU checked its own
-    super(prefix, args);
+  constructor(args: { activation: ActivationName } & CommonArgs, act?: Activation) {
+    if (act) super("leaky_re_lu", args, ["alpha"], "leakyReLU");
+    else super("activation", args, ["activation"]);
     this.activation = act ?? getActivation(args.activation);
   }
 
-  protected computeOutputDim(inputDim: number): number {
-    return inputDim;
+  protected computeOutputShape(shape: number[]): number[] {
+    if (this.activation.code === Act.softmax) this.flat(shape); // over each row of features
+    return shape;
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { activation: kerasActivation(this.activation) };
+  }
+
+  override get fusable(): Activation {
+    return this.activation;
   }
 
   /** @internal */
@@ -30,6 +39,7 @@ export class ActivationLayer extends Layer {
     else s.k.act_forward(a, this.input, this.output, n, this.activation.alpha);
   }
 
+  /** @internal */
   backward(s: Step, dy: number): number {
     if (this.deferActivation) return dy;
     if (this.activation.code === Act.softmax) s.k.softmax_backward(this.output, dy, dy, s.rows, this.outputDim);
@@ -47,9 +57,15 @@ export class LeakyReLU extends ActivationLayer {
 
   /** Use `layers.leakyReLU({ alpha })`. */
   constructor(args: { alpha?: number } & CommonArgs = {}) {
-    checkLayerArgs("leakyReLU", args, ["alpha"]);
     const alpha = checkNumber("layers.leakyReLU({ alpha })", args?.alpha ?? 0.3, 0, 1e30);
-    super({ ...args, activation: "leakyRelu" }, leaky(alpha), "leaky_re_lu");
+    super(args as { activation: ActivationName } & CommonArgs, leaky(alpha));
     this.alpha = alpha;
   }
+
+  override getConfig(): Record<string, unknown> {
+    return { alpha: this.alpha };
+  }
 }
+
+registerLayer("Activation", ActivationLayer);
+registerLayer("LeakyReLU", LeakyReLU);

@@ -1,25 +1,29 @@
-// layers.dense, layers.activation, layers.dropout, layers.leakyReLU: TF.js's factory names.
+// layers.dense, layers.activation, layers.dropout, layers.leakyReLU, layers.flatten: TF.js's factory names.
 import { Dense, type DenseArgs } from "./dense.js";
 import { ActivationLayer, LeakyReLU } from "./activation.js";
 import { Dropout } from "./dropout.js";
+import { Flatten } from "./flatten.js";
+import { BatchNormalization, type BatchNormalizationArgs } from "./batchnorm.js";
 import type { ActivationName } from "../activations.js";
 import type { CommonArgs } from "./layer.js";
 
 export { Layer } from "./layer.js";
-export { Dense, ActivationLayer, LeakyReLU, Dropout };
+export { Dense, ActivationLayer, LeakyReLU, Dropout, Flatten, BatchNormalization };
 
 /**
  * The layer factories, by TF.js's names. Every factory refuses an option it does not act on (naming the
- * nearest valid one) with a ValueError.
+ * nearest valid one) with a ValueError. Every layer also takes `name`, `trainable`, and on a first layer
+ * `inputShape` (or `inputDim`, `batchInputShape`).
  * @example
  * const model = sequential({ layers: [
- *   layers.dense({ units: 16, activation: "relu", inputShape: [4] }),
+ *   layers.flatten({ inputShape: [28, 28] }),
+ *   layers.dense({ units: 16, activation: "relu" }),
  *   layers.dropout({ rate: 0.2 }),
- *   layers.dense({ units: 3, activation: "softmax" }),
+ *   layers.dense({ units: 10, activation: "softmax" }),
  * ] });
  */
 export const layers = {
-  /** A fully connected layer: `units` (required), `activation` ("linear"), `useBias` (true), kernel and bias initializers and regularizers, and on a first layer `inputShape: [features]` or `inputDim`. */
+  /** A fully connected layer: `units` (required), `activation` ("linear"), `useBias` (true), kernel and bias initializers and regularizers. */
   dense: (args: DenseArgs) => new Dense(args),
   /** An activation as a layer: `{ activation }`. */
   activation: (args: { activation: ActivationName } & CommonArgs) => new ActivationLayer(args),
@@ -27,4 +31,8 @@ export const layers = {
   dropout: (args: { rate: number; seed?: number } & CommonArgs) => new Dropout(args),
   /** Leaky ReLU as a layer: `{ alpha }` (0.3). */
   leakyReLU: (args?: { alpha?: number } & CommonArgs) => new LeakyReLU(args),
+  /** Flattens each sample row-major ([28, 28] to [784]), as TF.js: put it before a dense layer. */
+  flatten: (args?: CommonArgs) => new Flatten(args),
+  /** Batch normalization of each feature: `momentum` (0.99), `epsilon` (0.001), `center`, `scale`, and the four initializers (Keras's). */
+  batchNormalization: (args?: BatchNormalizationArgs) => new BatchNormalization(args),
 };

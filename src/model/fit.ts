@@ -9,7 +9,6 @@ import { nextTurn } from "./yield.js";
 import { HOOKS, TerminateOnNaN, type Callback, type Logs } from "../callbacks.js";
 import { oneHotAsIds, toLabels, toMatrix, sliceLabels, sliceRows, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
 import { checkNumber, checkOptions, checkPositiveInt, invalid, ValueError } from "../errors.js";
-import { Dropout } from "../layers/dropout.js";
 import { seedStream, STREAM } from "../initializers.js";
 
 /** The options of model.fit (TF.js's names; any other key is a ValueError naming the nearest valid one). */
@@ -79,7 +78,7 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
   const { c, runner } = model.ready("fit");
   checkOptions("fit(x, y, args)", args, FIT_OPTIONS);
   // Check everything before touching the model.
-  let X = toMatrix("fit(x)", x, runner.inputDim);
+  let X = toMatrix("fit(x)", x, runner.inputShape);
   const compact = (l: Labels) => (c.loss === "cce" ? oneHotAsIds(l) : l);
   let Y = compact(toLabels("fit(y)", y, X.shape[0], runner.outputDim));
   const epochs = checkPositiveInt("fit({ epochs })", args.epochs ?? 1);
@@ -103,7 +102,7 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
   let val: { X: Matrix; Y: Labels } | undefined;
   if (args.validationData !== undefined) {
     if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw invalid("fit({ validationData })", args.validationData, "[x, y]");
-    const vx = toMatrix("fit({ validationData })[0]", args.validationData[0], runner.inputDim);
+    const vx = toMatrix("fit({ validationData })[0]", args.validationData[0], runner.inputShape);
     val = { X: vx, Y: compact(toLabels("fit({ validationData })[1]", args.validationData[1], vx.shape[0], runner.outputDim)) };
   } else if (args.validationSplit !== undefined) {
     const split = checkNumber("fit({ validationSplit })", args.validationSplit, 0, 1, true, true);
@@ -132,9 +131,7 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
   if (args.seed !== undefined) {
     const s = args.seed;
     seedStream(runner.k, runner.shuffleState, s, STREAM.shuffle);
-    model.layers.forEach((l, i) => {
-      if (l instanceof Dropout) l.seedState(runner.k, (s + 1 + i) >>> 0);
-    });
+    model.layers.forEach((l, i) => l.reseed(runner.k, (s + 1 + i) >>> 0));
   }
 
   const history: History = { epoch: [], history: {}, params: { epochs, initialEpoch, samples: n, batchSize, steps } };

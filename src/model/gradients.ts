@@ -3,7 +3,6 @@
 // Loaded on first use: an app that only trains does not carry it.
 import "../api.js"; // so that in the browser build the code this lazy module shares with the entry is one startup chunk
 import { toLabels, toMatrix, type InputLike, type LabelsLike, type Weight } from "../data.js";
-import { Dropout } from "../layers/dropout.js";
 import { ValueError } from "../errors.js";
 import { Totals } from "./runner.js";
 import type { Sequential } from "./sequential.js";
@@ -12,20 +11,22 @@ import type { Sequential } from "./sequential.js";
 export interface Gradients {
   /** The loss of the batch (with the regularization penalties, as fit reports it). */
   loss: number;
-  /** dLoss/dWeight for every weight, in getWeights() order and shapes; JS-owned copies. */
+  /** dLoss/dWeight for every trained weight (all of them unless layers are frozen or hold state), in getWeights() order and shapes; JS-owned copies. */
   grads: Weight[];
 }
 
 export function computeGradients(model: Sequential, x: InputLike, y: LabelsLike): Gradients {
   const { c, runner } = model.ready("computeGradients");
   if (model.training) throw new ValueError("computeGradients() was called while fit() is running");
-  const X = toMatrix("computeGradients(x)", x, runner.inputDim);
+  const X = toMatrix("computeGradients(x)", x, runner.inputShape);
   const Y = toLabels("computeGradients(y)", y, X.shape[0], runner.outputDim);
   const rows = X.shape[0];
   runner.plan(rows);
-  // Dropout draws its masks as a training step would, from a copy of its stream: the model's state
-  // (weights, optimizer, PRNG streams) is the same after the call as before it.
-  const streams = model.layers.filter((l): l is Dropout => l instanceof Dropout).map((l) => [l.state, runner.arena.i32(l.state, 4).slice()] as const);
+  // Dropout draws its masks as a training step would, from a copy of its stream, and BatchNormalization's
+  // moving statistics are put back: the model's state (weights, optimizer, PRNG streams) is the same after
+  // the call as before it.
+  const streams = model.layers.filter((l) => l.rng).map((l) => [l.rng, runner.arena.i32(l.rng, 4).slice()] as const);
+  const state = runner.params.filter((p) => !p.trainable).map((p) => [p, runner.readParam(p)] as const); // moving statistics
   try {
     runner.stageX(X, null, 0, rows);
     runner.stageY(Y, null, 0, rows, Y.kind === "ids" && c.needsOneHot);
@@ -33,8 +34,9 @@ export function computeGradients(model: Sequential, x: InputLike, y: LabelsLike)
     const t = new Totals(c.metrics);
     runner.loss(c, Y, rows, true, true, t);
     runner.backward(rows);
-    return { loss: t.last, grads: runner.params.map((p) => ({ data: runner.arena.f32(p.grad, p.size).slice(), shape: [...p.shape] })) };
+    return { loss: t.last, grads: runner.trained.map((p) => ({ data: runner.arena.f32(p.grad, p.size).slice(), shape: [...p.shape] })) };
   } finally {
     for (const [ptr, s] of streams) runner.arena.i32(ptr, 4).set(s);
+    for (const [p, v] of state) runner.writeParam(p, v);
   }
 }

@@ -7,9 +7,6 @@ import { Arena } from "../arena.js";
 import type { Kernels } from "../kernels.js";
 import { Act } from "../kernels.js";
 import type { Layer, Param, Step } from "../layers/layer.js";
-import { Dense } from "../layers/dense.js";
-import { ActivationLayer } from "../layers/activation.js";
-import { Dropout } from "../layers/dropout.js";
 import type { LossKind, MetricKind } from "../losses.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import type { Labels, Matrix } from "../data.js";
@@ -82,6 +79,12 @@ export class Runner {
   readonly k: Kernels;
   readonly arena: Arena;
   readonly params: Param[] = [];
+  /** The params compile chose to train (trainable, in a trainable layer): they have gradients and slots. */
+  trained: Param[] = [];
+  /** The layers' `trainable` flags when compile chose `trained` (fit refuses to run on a stale choice). */
+  trainedFlags = "";
+  /** The first layer with a trained param: backward stops there. */
+  private firstTrained = 0;
   private readonly step: Step;
   private stateMark = 0;
   private slotMark = 0;
@@ -116,17 +119,21 @@ export class Runner {
     return this.layers[0].inputDim;
   }
 
+  /** The shape of one sample. */
+  get inputShape(): number[] {
+    return this.layers[0].inputShape;
+  }
+
   get outputDim(): number {
     return this.layers[this.layers.length - 1].outputDim;
   }
 
-  /** Allocates and initializes every parameter, its gradient and the PRNG states. Once per model. */
+  /** Allocates and initializes every parameter and the PRNG states. Once per model. */
   allocateParams(): void {
     const alloc = (floats: number) => this.arena.alloc(floats * 4);
     for (const layer of this.layers) {
       for (const p of layer.params) {
         p.value = alloc(p.size);
-        p.grad = alloc(p.size);
         this.params.push(p);
       }
       layer.allocState(alloc);
@@ -135,29 +142,44 @@ export class Runner {
     if (this.engine.threads) this.record = alloc(32);
     const st = alloc(4);
     for (const p of this.params) p.initializer.fill(this.k, st, p.value, p.size, p.fanIn, p.fanOut);
-    for (const layer of this.layers) if (layer instanceof Dropout) layer.seedState(this.k);
+    for (const layer of this.layers) {
+      layer.init((p, n, v) => this.arena.f32(p, n).fill(v));
+      layer.reseed(this.k);
+    }
     seedStream(this.k, this.shuffleState, nextSeed(), STREAM.shuffle);
     this.stateMark = this.arena.mark();
     this.slotMark = this.stateMark;
   }
 
-  /** Allocates the optimizer's slots (drops any earlier plan and slots). */
+  /**
+   * Chooses the params to train (trainable ones of trainable layers, as Keras's compile does) and
+   * allocates their gradients and the optimizer's slots (drops any earlier plan, gradients and slots).
+   */
   allocateSlots(opt: Optimizer): void {
-    // Every slot is placed before any is written: memory refused half-way leaves the old slots as they were.
+    const trained = this.params.filter((p) => p.trainable && this.layers.some((l) => l.trainable && l.params.includes(p)));
+    // Every buffer is placed before any is written: memory refused half-way leaves the old ones as they were.
     const top = this.arena.mark();
     this.arena.release(this.stateMark);
-    let slots: number[][];
+    let bufs: number[][];
     try {
-      slots = this.params.map((p) => Array.from({ length: opt.slotCount }, () => this.arena.alloc(p.size * 4)));
+      bufs = trained.map((p) => Array.from({ length: opt.slotCount + 1 }, () => this.arena.alloc(p.size * 4)));
     } catch (e) {
       this.arena.release(top);
       throw e;
     }
     this.cap = 0;
-    this.params.forEach((p, i) => {
-      p.slots = slots[i];
+    for (const p of this.params) {
+      p.grad = 0;
+      p.slots = [];
+    }
+    trained.forEach((p, i) => {
+      [p.grad, ...p.slots] = bufs[i];
       p.slots.forEach((ptr, s) => this.arena.f32(ptr, p.size).fill(opt.slotInit(s)));
     });
+    this.trained = trained;
+    this.trainedFlags = this.layers.map((l) => +l.trainable).join("");
+    const first = this.layers.findIndex((l) => l.params.some((p) => p.grad));
+    this.firstTrained = first < 0 ? this.layers.length : first; // nothing trained: no backward pass
     this.slotMark = this.arena.mark();
   }
 
@@ -175,13 +197,10 @@ export class Runner {
     let work = 0;
     for (const layer of this.layers) {
       layer.input = input;
-      layer.output = alloc(rows * layer.outputDim);
+      layer.output = layer.passThrough ? input : alloc(rows * layer.outputDim);
       layer.plan(alloc, rows);
       input = layer.output;
-      if (layer instanceof Dense) {
-        const { inputDim: i, units: u } = layer;
-        work = Math.max(work, this.k.gemm_work_bytes(u, i), this.k.gemm_work_bytes(u, rows), this.k.gemm_work_bytes(i, u));
-      }
+      work = Math.max(work, layer.workBytes(this.k, rows));
     }
     this.d0 = alloc(rows * maxDim);
     this.d1 = alloc(rows * maxDim);
@@ -313,7 +332,7 @@ export class Runner {
         if (y.kind === "ids") loss = fused ? k.loss_sparse_softmax_cce(out, this.yIds, this.probs, g, rows, units) : k.loss_sparse_cce(out, this.yIds, g, rows, units);
         else loss = fused ? k.loss_softmax_cce(out, this.yDense, this.probs, g, rows, units) : k.loss_cce(out, this.yDense, g, rows, units);
     }
-    const ps = this.params;
+    const ps = this.trained; // frozen weights are not regularized (they do not move)
     for (let i = 0; i < ps.length; i++) {
       const r = ps[i].regularizer;
       if (r) loss += k.reg_penalty(ps[i].value, ps[i].size, r.l1, r.l2);
@@ -345,20 +364,22 @@ export class Runner {
     }
   }
 
-  /** Backward through every layer from the loss gradient in d0, then regularizers and the update. */
-  /** Gradients of the last forward's loss (and the regularizers') into every parameter's grad. */
+  /**
+   * Gradients of the last forward's loss (and the regularizers') into every trained parameter's grad:
+   * backward from the loss gradient in d0, down to the first layer with a trained parameter.
+   */
   backward(rows: number): void {
     const s = this.step;
     s.rows = rows;
     s.training = true;
     let dy = this.d0;
-    for (let l = this.layers.length - 1; l >= 0; l--) {
-      const dx = l > 0 ? (dy === this.d0 ? this.d1 : this.d0) : 0;
+    for (let l = this.layers.length - 1; l >= this.firstTrained; l--) {
+      const dx = l > this.firstTrained ? (dy === this.d0 ? this.d1 : this.d0) : 0;
       const r = this.layers[l].backward(s, dy, dx);
       if (r) dy = r;
     }
     const k = this.k;
-    const ps = this.params;
+    const ps = this.trained;
     for (let i = 0; i < ps.length; i++) {
       const r = ps[i].regularizer;
       if (r) k.reg_grad(ps[i].value, ps[i].grad, ps[i].size, r.l1, r.l2);
@@ -367,14 +388,14 @@ export class Runner {
 
   /** Whether every gradient is finite (a pass over them: only when a fit guards against divergence). */
   gradientsFinite(): boolean {
-    const ps = this.params;
+    const ps = this.trained;
     for (let i = 0; i < ps.length; i++) if (this.k.first_nonfinite(ps[i].grad, ps[i].size) >= 0) return false;
     return true;
   }
 
   /** The optimizer's step from the gradients. */
   update(c: Compiled): void {
-    c.optimizer.applyGradients(this.k, this.params);
+    c.optimizer.applyGradients(this.k, this.trained);
   }
 
   /** A JS-owned copy of the last forward's outputs for `rows` rows, written into `dst` at `offset`. */
@@ -410,7 +431,7 @@ export class Runner {
 
   /** Whether the loss can absorb the last layer's activation (softmax + CE, sigmoid + BCE). */
   static fusable(last: Layer, loss: LossKind): boolean {
-    const act = last instanceof Dense || last instanceof ActivationLayer ? last.activation.code : -1;
+    const act = last.fusable?.code ?? -1;
     return ((loss === "cce" || loss === "scce") && act === Act.softmax) || (loss === "bce" && act === Act.sigmoid);
   }
 }

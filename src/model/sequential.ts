@@ -66,9 +66,9 @@ export class Sequential {
   /** Appends a layer (before the model is built: its first compile, fit, predict, summary or getWeights). */
   add(layer: Layer): void {
     this.checkAlive();
-    if (!(layer instanceof Layer)) throw invalid("model.add(layer)", layer, "a layer made by layers.dense, layers.activation, layers.dropout or layers.leakyReLU");
+    if (!(layer instanceof Layer)) throw invalid("model.add(layer)", layer, "a layer made by a layers.* factory (layers.dense, layers.flatten, …)");
     if (this.runner) throw new ValueError(`model.add(${layer.name}): the model is already built; add every layer before compile, fit, predict or summary`);
-    if (this.layers.length === 0 && layer.batchInputDim === undefined) {
+    if (this.layers.length === 0 && layer.batchInputShape === undefined) {
       throw invalid(`the first layer (${layer.name}) inputShape`, undefined, "given, e.g. layers.dense({ units: 10, inputShape: [784] })");
     }
     if (this.layers.includes(layer)) throw invalid("model.add(layer)", layer.name, "a layer not already in the model");
@@ -107,13 +107,13 @@ export class Sequential {
   /** Keras's config of the model: { name, layers: [{ class_name, config }] }. */
   getConfig(): TopologyJson["config"] {
     this.layout(); // checks the shapes; allocates nothing and draws no seed (Keras's get_config does not build)
-    return modelToTopology(this.name, this.layers).config;
+    return modelToTopology(this.name, this.layers, this.layers[0].batchInputShape!).config;
   }
 
   /** The model's topology as Keras JSON text (what model.json holds under modelTopology). */
   toJSON(): string {
     this.layout();
-    return JSON.stringify(modelToTopology(this.name, this.layers));
+    return JSON.stringify(modelToTopology(this.name, this.layers, this.layers[0].batchInputShape!));
   }
 
   /**
@@ -131,18 +131,18 @@ export class Sequential {
    * The model's input size, output size and params, known without allocating anything (for an unbuilt
    * model, a dry pass over the layers' shapes): so that a call checks its arguments before it builds.
    */
-  private layout(): { inputDim: number; outputDim: number; params: Param[] } {
-    if (this.runner) return { inputDim: this.runner.inputDim, outputDim: this.runner.outputDim, params: this.runner.params };
+  private layout(): { inputShape: number[]; outputDim: number; params: Param[] } {
+    if (this.runner) return { inputShape: this.layers[0].inputShape, outputDim: this.runner.outputDim, params: this.runner.params };
     this.checkAlive();
     if (this.layers.length === 0) throw new ValueError("the model has no layers; add one with model.add(layers.dense({ units, inputShape }))");
-    const inputDim = this.layers[0].batchInputDim!;
-    let dim = inputDim;
+    const inputShape = this.layers[0].batchInputShape!;
+    let shape = inputShape;
     try {
-      for (const l of this.layers) dim = l.build(dim);
+      for (const l of this.layers) shape = l.build(shape);
     } finally {
       for (const l of this.layers) l.built = false;
     }
-    return { inputDim, outputDim: dim, params: this.layers.flatMap((l) => l.params) };
+    return { inputShape, outputDim: this.layers[this.layers.length - 1].outputDim, params: this.layers.flatMap((l) => l.params) };
   }
 
   /** Builds the layers and allocates the weights (first use). */
@@ -154,8 +154,8 @@ export class Sequential {
     // that the next call fails the same way instead of running on buffers never allocated.
     let engine: Engine | undefined;
     try {
-      let dim = this.layers[0].batchInputDim!;
-      for (const l of this.layers) dim = l.build(dim);
+      let shape = this.layers[0].batchInputShape!;
+      for (const l of this.layers) shape = l.build(shape);
       engine = createModelEngine(this);
       const runner = new Runner(engine, this.layers);
       runner.allocateParams(); // allocates every buffer before it draws a seed or writes a weight
@@ -205,7 +205,7 @@ export class Sequential {
     const { c, runner } = this.ready("evaluate");
     checkOptions("evaluate(x, y, args)", args, ["batchSize"]);
     if (this.training) throw new ValueError("evaluate() was called while fit() is running; pass validationData to fit instead");
-    const X = toMatrix("evaluate(x)", x, runner.inputDim);
+    const X = toMatrix("evaluate(x)", x, runner.inputShape);
     const Y = c.loss === "cce" ? oneHotAsIds(toLabels("evaluate(y)", y, X.shape[0], runner.outputDim)) : toLabels("evaluate(y)", y, X.shape[0], runner.outputDim);
     const batchSize = checkPositiveInt("evaluate({ batchSize })", args.batchSize ?? 32);
     const t = this.evaluateData(X, Y, batchSize, new Totals(c.metrics));
@@ -237,7 +237,7 @@ export class Sequential {
   predict(x: InputLike, args: { batchSize?: number } = {}): Prediction {
     checkOptions("predict(x, args)", args, ["batchSize"]);
     // NaN and Infinity: checked in wasm below once built; before the first build, here (a failed call draws no seed).
-    const X = toMatrix("predict(x)", x, this.layout().inputDim, !this.runner);
+    const X = toMatrix("predict(x)", x, this.layout().inputShape, !this.runner);
     const batchSize = checkPositiveInt("predict({ batchSize })", args.batchSize ?? 256);
     if (this.training) throw new ValueError("predict() was called while fit() is running; await fit() first");
     const runner = this.build();
@@ -257,7 +257,7 @@ export class Sequential {
 
   /** predict on x as one batch. */
   predictOnBatch(x: InputLike): Prediction {
-    const X = toMatrix("predictOnBatch(x)", x, this.layout().inputDim);
+    const X = toMatrix("predictOnBatch(x)", x, this.layout().inputShape);
     return this.predict(X, { batchSize: X.shape[0] });
   }
 
@@ -265,7 +265,7 @@ export class Sequential {
   trainOnBatch(x: InputLike, y: LabelsLike): number | number[] {
     const { c, runner } = this.ready("trainOnBatch");
     if (this.training) throw new ValueError("trainOnBatch() was called while fit() is running");
-    const X = toMatrix("trainOnBatch(x)", x, runner.inputDim);
+    const X = toMatrix("trainOnBatch(x)", x, runner.inputShape);
     const Y = toLabels("trainOnBatch(y)", y, X.shape[0], runner.outputDim);
     const rows = X.shape[0];
     runner.plan(rows);
@@ -309,7 +309,21 @@ export class Sequential {
   ready(what: string): { c: Compiled; runner: Runner } {
     this.checkAlive();
     if (!this.compiled || !this.runner) throw new ValueError(`${what}() needs a compiled model: call model.compile({ optimizer, loss }) first`);
+    if (what !== "evaluate" && this.runner.trainedFlags !== this.layers.map((l) => +l.trainable).join("")) {
+      throw new ValueError(`${what}(): a layer's trainable changed after compile; call model.compile again to train with it (as in Keras)`);
+    }
     return { c: this.compiled, runner: this.runner };
+  }
+
+  /**
+   * A layer by name, or by index (TF.js's getLayer(name) and getLayer(undefined, index)); a ValueError
+   * names the layers when there is none.
+   */
+  getLayer(name?: string | number, index?: number): Layer {
+    const i = typeof name === "number" ? name : name === undefined ? index : this.layers.findIndex((l) => l.name === name);
+    const layer = typeof i === "number" ? this.layers[i] : undefined;
+    if (!layer) throw invalid(`getLayer(${describe(name ?? index)})`, name ?? index, `a layer's name or index: ${this.layers.map((l, j) => `${j} '${l.name}'`).join(", ")}`);
+    return layer;
   }
 
   /** Prints Keras's table of layers, output shapes and parameter counts, a line at a time (to console.log by default). */

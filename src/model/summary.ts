@@ -1,21 +1,23 @@
-// Keras's model.summary() table: layers, output shapes, parameter counts.
+// Keras's model.summary() table: layers, output shapes, parameter counts (trainable and not).
 import type { Layer } from "../layers/layer.js";
 
 export function summaryLines(name: string, layers: Layer[]): string[] {
   const cols = [29, 26, 10];
   const line = (a: string, b: string, c: string) => a.padEnd(cols[0]) + b.padEnd(cols[1]) + c;
   const rule = (ch: string) => ch.repeat(cols[0] + cols[1] + cols[2]);
-  const total = layers.reduce((a, l) => a + l.countParams(), 0);
+  const count = (trained: boolean) => layers.reduce((a, l) => a + l.params.reduce((b, p) => b + (p.trainable && l.trainable ? +trained : +!trained) * p.size, 0), 0);
+  const n = (v: number) => v.toLocaleString("en-US");
+  const trainable = count(true), frozen = count(false);
   return [
     `Model: "${name}"`,
     rule("_"),
     line(" Layer (type)", "Output Shape", "Param #"),
     rule("="),
-    ...layers.map((l) => line(` ${l.name} (${l.className})`, `(None, ${l.outputDim})`, String(l.countParams()))),
+    ...layers.map((l) => line(` ${l.name} (${l.className})`, `(None, ${l.outputShape.join(", ")})`, String(l.countParams()))),
     rule("="),
-    `Total params: ${total.toLocaleString("en-US")}`,
-    `Trainable params: ${total.toLocaleString("en-US")}`,
-    "Non-trainable params: 0",
+    `Total params: ${n(trainable + frozen)}`,
+    `Trainable params: ${n(trainable)}`,
+    `Non-trainable params: ${n(frozen)}`,
     rule("_"),
   ];
 }

@@ -23,8 +23,12 @@ export const CLIP_KEYS = ["clipnorm", "globalClipnorm", "clipvalue"];
 export abstract class Optimizer {
   /** The Keras/TF.js class name ("SGD", "Adam", …), as saved with includeOptimizer. */
   abstract readonly className: string;
-  /** @internal Slots (float arrays the size of the parameter) each parameter needs. */
-  abstract readonly slotCount: number;
+  /** @internal The names of the slots (float arrays the size of the parameter) each parameter needs, as saved ("m", "v"). */
+  abstract readonly slotNames: string[];
+  /** @internal */
+  get slotCount(): number {
+    return this.slotNames.length;
+  }
   private lr = 0;
   /** Each gradient tensor is scaled down to this L2 norm when it is longer (Keras's clipnorm), if set. */
   readonly clipnorm?: number;

@@ -23,8 +23,8 @@ export class SGD extends Optimizer {
   /** Whether the momentum is Nesterov's. */
   readonly nesterov: boolean;
   /** @internal */
-  get slotCount(): number {
-    return this.momentum > 0 ? 1 : 0;
+  get slotNames(): string[] {
+    return this.momentum > 0 ? ["momentum"] : [];
   }
   /** Use `optimizers.sgd(...)`: learningRate 0.01, momentum 0, nesterov false, and the clipping options. */
   constructor(a: { learningRate?: number; momentum?: number; nesterov?: boolean } & ClipArgs = {}) {
@@ -51,7 +51,7 @@ export class Adagrad extends Optimizer {
   /** "Adagrad". */
   readonly className = "Adagrad";
   /** @internal */
-  readonly slotCount = 1;
+  readonly slotNames = ["accumulator"];
   /** The accumulator's starting value (0.1, as Keras and TF.js; PyTorch starts at 0). */
   readonly initialAccumulatorValue: number;
   /** The small constant added to the root, > 0. */
@@ -95,10 +95,8 @@ export class RMSprop extends Optimizer {
   readonly centered: boolean;
   /** "keras" (epsilon inside the root, the default) or "torch" (outside, as PyTorch). */
   readonly convention: Convention;
-  /** @internal */
-  get slotCount(): number {
-    return 3; // mean square, mean gradient (centered), momentum
-  }
+  /** @internal The mean square, the mean gradient (centered), the momentum. */
+  readonly slotNames = ["rms", "mg", "momentum"];
   /** Use `optimizers.rmsprop(...)`: learningRate 0.001, rho 0.9, momentum 0, epsilon 1e-7, centered false. */
   constructor(a: { learningRate?: number; rho?: number; momentum?: number; epsilon?: number; centered?: boolean; convention?: Convention } & ClipArgs = {}) {
     checkOptions("optimizers.rmsprop(options)", a, ["learningRate", "rho", "momentum", "epsilon", "centered", "convention", ...CLIP_KEYS]);
@@ -129,7 +127,7 @@ export class Adam extends Optimizer {
   /** "Adam". */
   readonly className: string = "Adam";
   /** @internal */
-  readonly slotCount = 2;
+  readonly slotNames = ["m", "v"];
   /** The decay of the first moment, in [0, 1) (0.9). */
   readonly beta1: number;
   /** The decay of the second moment, in [0, 1) (0.999). */

@@ -78,6 +78,29 @@ describe.skipIf(!isNode)("TF.js interop", async () => {
     }
   });
 
+  it("Flatten, samples of rank 3 and frozen layers move both ways: TF.js's model predicts the same in myelin, myelin's in TF.js", async () => {
+    const r = rng(8);
+    const imgs = Array.from({ length: 6 }, () => Array.from({ length: 4 }, () => Array.from({ length: 3 }, () => [r(), r() - 0.5])));
+    const t = tf.sequential({ layers: [
+      tf.layers.flatten({ inputShape: [4, 3, 2] }),
+      tf.layers.dense({ units: 5, activation: "relu", trainable: false }),
+      tf.layers.dense({ units: 3, activation: "softmax" }),
+    ] });
+    let art: ModelArtifacts | undefined;
+    await t.save(tf.io.withSaveHandler(async (a) => { art = a as unknown as ModelArtifacts; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } }; }));
+    const ours = await loadLayersModel(art!);
+    expect(ours.layers.map((l) => [l.className, l.trainable])).toEqual([["Flatten", true], ["Dense", false], ["Dense", true]]);
+    const want = (t.predict(tf.tensor4d(imgs)) as import("@tensorflow/tfjs").Tensor).dataSync();
+    expectClose(ours.predict(imgs as never).data, want, 1e-5, "TF.js flatten model predicted by myelin");
+    // And back: myelin's save of it (trained a little, so the weights are myelin's) loads in TF.js.
+    ours.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy" });
+    await ours.fit(imgs as never, [0, 1, 2, 0, 1, 2], { epochs: 3, verbose: 0 });
+    const { artifacts } = await ours.save("memory");
+    const theirs = await tf.loadLayersModel(tf.io.fromMemory(artifacts as never));
+    expect(theirs.layers.map((l) => l.trainable)).toEqual([true, false, true]);
+    expectClose((theirs.predict(tf.tensor4d(imgs)) as import("@tensorflow/tfjs").Tensor).dataSync(), ours.predict(imgs as never).data, 1e-5, "myelin flatten model predicted by TF.js");
+  });
+
   it("loads tfjs-converter's older Keras form (model_config, bare layer list, VarianceScaling) as TF.js does", async () => {
     const exp = await readJson<{ inputs: number[][]; outputs: number[] }>(projectUrl("test/fixtures/keras-converter/expected.json"));
     const m = await loadLayersModel(new URL("model.json", projectUrl("test/fixtures/keras-converter/")).href);

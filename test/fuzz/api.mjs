@@ -25,12 +25,15 @@ const denseArgs = withTypo(fc.record({
   useBias: optional(maybe(fc.boolean())),
   kernelInitializer: optional(init),
   kernelRegularizer: optional(maybe(["l1", "l2", "l1l2"], ["l3"])),
+  trainable: optional(fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: maybe([false], ["no"]) })),
 }, { requiredKeys: ["units"] }));
 const hiddenLayer = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("dense"), args: denseArgs }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("dropout"), args: withTypo(fc.record({ rate: maybe([0, 0.2, 0.5, 0.99], [1, -0.1]), seed: optional(fc.integer({ min: 0, max: 9 })) }, { requiredKeys: ["rate"] })) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("activation"), args: withTypo(fc.record({ activation: act })) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("leakyReLU"), args: options({ alpha: maybe([0, 0.1, 0.3, 2], [-1]) }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("batchNormalization"), args: options({ momentum: maybe([0, 0.9, 0.99], [1, -0.1]), epsilon: maybe([1e-3, 1e-5], [0]), center: maybe(fc.boolean()), scale: maybe(fc.boolean()), trainable: maybe(fc.boolean()) }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("flatten"), args: options({}) }) },
 );
 const modelSpec = fc.record({
   inputs: maybe(fc.integer({ min: 1, max: 5 }), [0, 1e9]),

@@ -78,16 +78,19 @@ export async function bases(my) {
   };
   const configs = [
     { opt: () => my.optimizers.adam(0.01), dropout: true, includeOptimizer: true },
-    { opt: () => my.optimizers.rmsprop({ centered: true, momentum: 0.5 }), dropout: false, includeOptimizer: true },
+    { opt: () => my.optimizers.rmsprop({ centered: true, momentum: 0.5 }), dropout: false, includeOptimizer: true, bn: true },
     { opt: () => my.optimizers.sgd({ momentum: 0.9, nesterov: true }), dropout: true, includeOptimizer: true },
-    { opt: () => my.optimizers.adagrad(), dropout: false, includeOptimizer: false },
+    { opt: () => my.optimizers.adagrad(), dropout: false, includeOptimizer: true, bn: true, frozen: true },
+    { opt: () => my.optimizers.sgd(), dropout: false, includeOptimizer: false },
   ];
   for (const [i, c] of configs.entries()) {
     my.setSeed(i + 1);
     const m = my.sequential({
       layers: [
-        my.layers.dense({ units: 6, activation: "relu", inputShape: [4], kernelRegularizer: i === 1 ? "l2" : undefined }),
+        ...(c.bn ? [my.layers.flatten({ inputShape: [2, 2] })] : []),
+        my.layers.dense({ units: 6, activation: "relu", inputShape: c.bn ? undefined : [4], kernelRegularizer: i === 1 ? "l2" : undefined, trainable: !c.frozen }),
         ...(c.dropout ? [my.layers.dropout({ rate: 0.25 })] : []),
+        ...(c.bn ? [my.layers.batchNormalization({ momentum: 0.9 })] : []),
         my.layers.dense({ units: 3, activation: "softmax" }),
       ],
     });
