@@ -7,7 +7,7 @@
 //   optimizers/   in-place updates, regularization, clipping
 //   random/       PCG32 draws, shuffling, dropout
 //   metrics/      argmax, correct counts, sums, the finite check
-//   normalization/ column moments, batch normalization forward and backward, moving averages
+//   normalization/ batch normalization (column moments, forward, backward, moving averages), layer normalization
 //   tasks/        one task (GEMM tile, column block, update chunk) of a job that threads share
 // Naming (after XNNPACK's micro-kernel convention): internal kernels say op, tile and ISA, e.g.
 // ukernel_4x8_simd, gemm_4x8_simd, gemm_scalar; the exported names say only the op (gemm_nn).
@@ -17,7 +17,7 @@ export { loss_mse, loss_bce, loss_bce_logits, loss_cce, loss_sparse_cce, loss_so
 export { opt_sgd, opt_momentum, opt_adam, opt_rmsprop, opt_adagrad, reg_grad, reg_penalty, clip_value, sum_squares, scale } from "./optimizers/optimizers";
 export { pcg_seed, pcg_u32, pcg_uniform, pcg_normal, pcg_shuffle, dropout_forward, dropout_backward } from "./random/pcg32";
 export { run_task } from "./tasks/tasks";
-export { col_moments, bn_inv_std, bn_forward, bn_backward, bn_moving } from "./normalization/normalization";
+export { col_moments, bn_inv_std, bn_forward, bn_backward, bn_moving, ln_forward, ln_backward } from "./normalization/normalization";
 export { argmax_rows, count_correct_onehot, count_correct_sparse, count_correct_binary, sum, sum_abs_diff, sum_sq_diff, first_nonfinite } from "./metrics/metrics";
 
 /** First free byte after the module's static data: the host's arena starts here. */

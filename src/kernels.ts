@@ -65,6 +65,9 @@ export interface Kernels {
   bn_forward(x: Ptr, y: Ptr, rows: number, cols: number, mean: Ptr, inv: Ptr, gamma: Ptr, beta: Ptr): void;
   bn_backward(x: Ptr, dy: Ptr, dx: Ptr, rows: number, cols: number, mean: Ptr, inv: Ptr, gamma: Ptr, dgamma: Ptr, dbeta: Ptr): void;
   bn_moving(mm: Ptr, mv: Ptr, mean: Ptr, vari: Ptr, cols: number, momentum: number, rest: number): void;
+  // (per row) stats: [mean, inv] per row, written by ln_forward, read by ln_backward
+  ln_forward(x: Ptr, y: Ptr, rows: number, cols: number, gamma: Ptr, beta: Ptr, eps: number, stats: Ptr): void;
+  ln_backward(x: Ptr, dy: Ptr, dx: Ptr, rows: number, cols: number, gamma: Ptr, stats: Ptr, dgamma: Ptr, dbeta: Ptr): void;
 
   // metrics/
   argmax_rows(x: Ptr, out: Ptr, rows: number, cols: number): void;

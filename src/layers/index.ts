@@ -1,14 +1,15 @@
-// layers.dense, layers.activation, layers.dropout, layers.leakyReLU, layers.flatten: TF.js's factory names.
+// The layer factories, by TF.js's names (layers.dense, layers.batchNormalization, …).
 import { Dense, type DenseArgs } from "./dense.js";
 import { ActivationLayer, LeakyReLU } from "./activation.js";
 import { Dropout } from "./dropout.js";
 import { Flatten } from "./flatten.js";
 import { BatchNormalization, type BatchNormalizationArgs } from "./batchnorm.js";
+import { LayerNormalization, type LayerNormalizationArgs } from "./layernorm.js";
 import type { ActivationName } from "../activations.js";
 import type { CommonArgs } from "./layer.js";
 
 export { Layer } from "./layer.js";
-export { Dense, ActivationLayer, LeakyReLU, Dropout, Flatten, BatchNormalization };
+export { Dense, ActivationLayer, LeakyReLU, Dropout, Flatten, BatchNormalization, LayerNormalization };
 
 /**
  * The layer factories, by TF.js's names. Every factory refuses an option it does not act on (naming the
@@ -35,4 +36,6 @@ export const layers = {
   flatten: (args?: CommonArgs) => new Flatten(args),
   /** Batch normalization of each feature: `momentum` (0.99), `epsilon` (0.001), `center`, `scale`, and the four initializers (Keras's). */
   batchNormalization: (args?: BatchNormalizationArgs) => new BatchNormalization(args),
+  /** Layer normalization of each sample over its features: `epsilon` (0.001), `center`, `scale`, `betaInitializer`, `gammaInitializer`. */
+  layerNormalization: (args?: LayerNormalizationArgs) => new LayerNormalization(args),
 };

@@ -1,4 +1,4 @@
-// layers.batchNormalization through the public API: against the real TF.js 4.22 (inference, one
+// layers.batchNormalization (and layers.layerNormalization against TF.js) through the public API: against the real TF.js 4.22 (inference, one
 // training step with its moving statistics, save/load both ways), Keras's frozen-layer semantics,
 // moving statistics in evaluate and validation, and bad options.
 import { describe, expect, it } from "vitest";
@@ -156,5 +156,30 @@ describe.skipIf(!isNode)("batchNormalization against the real TF.js 4.22", async
     const bn = ours.layers[1] as import("../../src/index.js").BatchNormalization;
     expect([bn.className, bn.momentum, bn.epsilon]).toEqual(["BatchNormalization", 0.8, 0.01]);
     expectClose(ours.predict(x).data, (t.predict(tf.tensor2d(x)) as T).dataSync(), 1e-5, "TF.js's BatchNormalization model in myelin");
+  });
+
+  it("layerNormalization: TF.js's trained model predicts the same in myelin, and one SGD step on a batch gives the same weights in both", async () => {
+    const t = tf.sequential({ layers: [
+      tf.layers.dense({ units: 7, activation: "relu", inputShape: [4] }),
+      tf.layers.layerNormalization({ epsilon: 0.01 }),
+      tf.layers.dense({ units: 3, activation: "softmax" }),
+    ] });
+    t.compile({ optimizer: "adam", loss: "sparseCategoricalCrossentropy" });
+    const { x, y } = data(20, 6);
+    await t.fit(tf.tensor2d(x), tf.tensor1d(y, "float32"), { epochs: 3, batchSize: 5, verbose: 0 });
+    let art: ModelArtifacts | undefined;
+    await t.save(tf.io.withSaveHandler(async (a) => { art = a as unknown as ModelArtifacts; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } }; }));
+    const ours = await loadLayersModel(art!);
+    expect(ours.layers[1].className).toBe("LayerNormalization");
+    expectClose(ours.predict(x).data, (t.predict(tf.tensor2d(x)) as T).dataSync(), 1e-5, "TF.js's LayerNormalization model in myelin");
+    t.compile({ optimizer: tf.train.sgd(0.2), loss: "sparseCategoricalCrossentropy" });
+    ours.compile({ optimizer: optimizers.sgd({ learningRate: 0.2 }), loss: "sparseCategoricalCrossentropy" });
+    await t.trainOnBatch(tf.tensor2d(x), tf.tensor1d(y, "float32"));
+    ours.trainOnBatch(x, y);
+    const theirs = new Map(t.weights.map((w) => [w.name, w.read().dataSync()]));
+    const names = ours.layers.flatMap((l) => l.params.map((p) => p.name));
+    ours.getWeights().forEach((w, i) => expectClose(w.data, theirs.get(names[i])!, 2e-5, `${names[i]} after one step`));
+    const back = await tf.loadLayersModel(tf.io.fromMemory((await ours.save("memory")).artifacts as never));
+    expectClose((back.predict(tf.tensor2d(x)) as T).dataSync(), ours.predict(x).data, 1e-5, "myelin's LayerNormalization model in TF.js");
   });
 });

@@ -42,3 +42,30 @@ export function batchNormBackward(x: ArrayLike<number>, dy: ArrayLike<number>, r
   }
   return { dx, dgamma, dbeta };
 }
+
+/** Layer normalization of each row over its columns (biased variance), and its backward pass. */
+export function layerNorm(x: ArrayLike<number>, dy: ArrayLike<number>, rows: number, cols: number, gamma: ArrayLike<number>, beta: ArrayLike<number>, eps: number) {
+  const y = new Float64Array(rows * cols), dx = new Float64Array(rows * cols), dgamma = new Float64Array(cols), dbeta = new Float64Array(cols);
+  for (let r = 0; r < rows; r++) {
+    let m = 0;
+    for (let c = 0; c < cols; c++) m += x[r * cols + c];
+    m /= cols;
+    let v = 0;
+    for (let c = 0; c < cols; c++) v += (x[r * cols + c] - m) ** 2;
+    const inv = 1 / Math.sqrt(v / cols + eps);
+    let sg = 0, sgx = 0;
+    for (let c = 0; c < cols; c++) {
+      const i = r * cols + c, xh = (x[i] - m) * inv, g = dy[i] * gamma[c];
+      y[i] = xh * gamma[c] + beta[c];
+      dgamma[c] += dy[i] * xh;
+      dbeta[c] += dy[i];
+      sg += g;
+      sgx += g * xh;
+    }
+    for (let c = 0; c < cols; c++) {
+      const i = r * cols + c, xh = (x[i] - m) * inv;
+      dx[i] = (inv / cols) * (cols * dy[i] * gamma[c] - sg - xh * sgx);
+    }
+  }
+  return { y, dx, dgamma, dbeta };
+}
