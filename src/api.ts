@@ -26,4 +26,5 @@ export { tensor2d, type Matrix, type InputLike, type LabelsLike, type Weight } f
 export { Prediction } from "./prediction.js";
 export { init, activeBuild, threadCount, type InitOptions } from "./backend.js";
 export { ValueError } from "./errors.js";
+export { losses, type Loss, type LossName, type CrossentropyArgs } from "./losses.js";
 export { loadLayersModel, toBytes, type IOHandler, type SaveResult, type ModelArtifacts, type WeightSpec } from "./io/index.js";

@@ -37,6 +37,8 @@ export interface Kernels {
   loss_sparse_cce(pred: Ptr, labels: Ptr, grad: Ptr, rows: number, cols: number): number;
   loss_softmax_cce(z: Ptr, y: Ptr, prob: Ptr, grad: Ptr, rows: number, cols: number): number;
   loss_sparse_softmax_cce(z: Ptr, labels: Ptr, prob: Ptr, grad: Ptr, rows: number, cols: number): number;
+  loss_elem(kind: number, pred: Ptr, y: Ptr, grad: Ptr, n: number, count: number, param: number): number;
+  loss_cat_hinge(pred: Ptr, y: Ptr, grad: Ptr, rows: number, cols: number): number;
 
   // optimizers/
   opt_sgd(w: Ptr, g: Ptr, n: number, lr: number): void;

@@ -4,7 +4,7 @@
 // also write the probabilities to `prob` when it is not 0). Means follow Keras: mse and the binary losses
 // average over all rows x cols elements, categorical losses over rows.
 import { at } from "../util";
-import { expf, logf, log1pf } from "../math";
+import { expf, logf, log1pf, tanhf } from "../math";
 import { softmax_row } from "../activations/activations";
 
 const EPS: f32 = 1e-7; // Keras's backend epsilon, the clamp of the probability losses
@@ -165,4 +165,97 @@ export function loss_softmax_cce(z: usize, y: usize, prob: usize, grad: usize, r
 /** Softmax + sparse categorical cross-entropy from logits, fused; a label outside [0, cols) gives NaN. */
 export function loss_sparse_softmax_cce(z: usize, labels: usize, prob: usize, grad: usize, rows: i32, cols: i32): f64 {
   return sparse_rows(z, labels, prob, grad, rows, cols, true);
+}
+
+// The elementwise losses, by code (src/losses.ts): each element adds l(p, y) and, with grad, writes
+// dl/dp / count. count is rows x cols for the losses Keras averages over the last axis too, rows for
+// the one it sums there (Kullback-Leibler). Formulas are Keras's (keras/losses), clamps included.
+const MAE = 0, HUBER = 1, LOGCOSH = 2, HINGE = 3, SQ_HINGE = 4, KLD = 5, POISSON = 6, MSLE = 7, MAPE = 8;
+const LOG2: f32 = 0.6931471805599453;
+
+// @ts-ignore: decorator
+@inline function sign(x: f32): f32 {
+  return x > 0 ? 1 : x < 0 ? -1 : 0;
+}
+
+/** Mean of an elementwise loss; `param` is Huber's delta. Hinge losses take labels -1/1, or 0/1 (converted, as Keras). */
+export function loss_elem(kind: i32, pred: usize, y: usize, grad: usize, n: i32, count: i32, param: f32): f64 {
+  const inv = <f32>(1.0 / <f64>count);
+  let binary = true; // Keras's hinge converts 0/1 labels to -1/1 when every label of the batch is 0 or 1
+  if (kind == HINGE || kind == SQ_HINGE) for (let i = 0; i < n && binary; i++) binary = load<f32>(at(y, i)) == 0 || load<f32>(at(y, i)) == 1;
+  let sum: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const p = load<f32>(at(pred, i));
+    let t = load<f32>(at(y, i));
+    let l: f32 = 0, g: f32 = 0;
+    const d = p - t;
+    if (kind == MAE) {
+      l = abs(d);
+      g = sign(d);
+    } else if (kind == HUBER) {
+      const a = abs(d);
+      l = a <= param ? <f32>0.5 * d * d : param * a - <f32>0.5 * param * param;
+      g = a <= param ? d : param * sign(d);
+    } else if (kind == LOGCOSH) {
+      // log(cosh(d)) = d + softplus(-2d) - log 2, softplus(z) = max(z, 0) + log1p(exp(-|z|))
+      const z: f32 = -2.0 * d;
+      l = d + (max<f32>(z, 0) + log1pf(expf(-abs<f32>(z)))) - LOG2;
+      g = tanhf(d);
+    } else if (kind == HINGE || kind == SQ_HINGE) {
+      if (binary) t = 2.0 * t - 1.0;
+      const m = max<f32>(1.0 - t * p, 0);
+      l = kind == HINGE ? m : m * m;
+      g = m > 0 ? (kind == HINGE ? -t : -2.0 * t * m) : 0;
+    } else if (kind == KLD) {
+      const tc = min<f32>(max<f32>(t, EPS), 1.0), pc = min<f32>(max<f32>(p, EPS), 1.0);
+      l = tc * logf(tc / pc);
+      g = pc == p ? -tc / pc : 0;
+    } else if (kind == POISSON) {
+      l = p - t * logf(p + EPS);
+      g = 1.0 - t / (p + EPS);
+    } else if (kind == MSLE) {
+      const pc = max<f32>(p, EPS);
+      const e = logf(pc + 1.0) - logf(max<f32>(t, EPS) + 1.0);
+      l = e * e;
+      g = pc == p ? (2.0 * e) / (pc + 1.0) : 0;
+    } else if (kind == MAPE) {
+      const s = max<f32>(abs<f32>(t), EPS);
+      l = (100.0 * abs<f32>(d)) / s;
+      g = (100.0 * sign(d)) / s;
+    }
+    sum += <f64>l;
+    if (grad) store<f32>(at(grad, i), g * inv);
+  }
+  return count > 0 ? sum / <f64>count : 0;
+}
+
+/**
+ * Categorical hinge (Keras): per row max(max_j (1 - y_j) p_j - Σ_j y_j p_j + 1, 0), averaged over rows;
+ * the gradient is -y + the one-hot of the first j reaching that max, where the loss is positive.
+ */
+export function loss_cat_hinge(pred: usize, y: usize, grad: usize, rows: i32, cols: i32): f64 {
+  const inv = <f32>(1.0 / <f64>rows);
+  let sum: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let pos: f32 = 0, neg: f32 = -Infinity, arg = 0;
+    for (let j = 0; j < cols; j++) {
+      const p = load<f32>(at(pred, o + j)), t = load<f32>(at(y, o + j));
+      pos += t * p;
+      const v: f32 = (1.0 - t) * p;
+      if (v > neg) {
+        neg = v;
+        arg = j;
+      }
+    }
+    const l = max<f32>(neg - pos + 1.0, 0);
+    sum += <f64>l;
+    if (grad) {
+      for (let j = 0; j < cols; j++) {
+        const t = load<f32>(at(y, o + j));
+        store<f32>(at(grad, o + j), l > 0 ? (-t + (j == arg ? 1.0 - t : <f32>0)) * inv : 0);
+      }
+    }
+  }
+  return rows > 0 ? sum / <f64>rows : 0;
 }

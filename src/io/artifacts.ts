@@ -31,8 +31,8 @@ export interface ModelArtifacts {
   weightData: ArrayBuffer;
   /** The compiled loss, metrics and optimizer (saved with includeOptimizer). */
   trainingConfig?: {
-    /** The loss's Keras name. */
-    loss: string;
+    /** The loss's TF.js name, or Keras's { class_name, config } when it has options. */
+    loss: string | { class_name: string; config: Record<string, unknown> };
     /** The metrics' names. */
     metrics: string[];
     /** The optimizer's class and config. */

@@ -3,11 +3,11 @@
 // batches. A step allocates nothing: per-fit objects (the index order, one logs object) are made
 // before the first batch.
 import type { Sequential } from "./sequential.js";
-import { Totals } from "./runner.js";
+import { compactLabels, Totals } from "./runner.js";
 import type { Progress } from "./progress.js";
 import { nextTurn } from "./yield.js";
 import { HOOKS, TerminateOnNaN, type Callback, type Logs } from "../callbacks.js";
-import { oneHotAsIds, toLabels, toMatrix, sliceLabels, sliceRows, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
+import { toLabels, toMatrix, sliceLabels, sliceRows, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
 import { checkNumber, checkOptions, checkPositiveInt, invalid, ValueError } from "../errors.js";
 import { seedStream, STREAM } from "../initializers.js";
 
@@ -79,7 +79,7 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
   checkOptions("fit(x, y, args)", args, FIT_OPTIONS);
   // Check everything before touching the model.
   let X = toMatrix("fit(x)", x, runner.inputShape);
-  const compact = (l: Labels) => (c.loss === "cce" ? oneHotAsIds(l) : l);
+  const compact = (l: Labels) => compactLabels(c, l);
   let Y = compact(toLabels("fit(y)", y, X.shape[0], runner.outputDim));
   const epochs = checkPositiveInt("fit({ epochs })", args.epochs ?? 1);
   const initialEpoch = args.initialEpoch ?? 0;

@@ -7,19 +7,24 @@ import { Arena } from "../arena.js";
 import type { Kernels } from "../kernels.js";
 import { Act } from "../kernels.js";
 import type { Layer, Param, Step } from "../layers/layer.js";
-import type { LossKind, MetricKind } from "../losses.js";
+import { ELEMENTWISE, type Loss, type MetricKind } from "../losses.js";
 import type { Optimizer } from "../optim/optimizer.js";
-import type { Labels, Matrix } from "../data.js";
+import { oneHotAsIds, type Labels, type Matrix } from "../data.js";
 import { nextSeed, seedStream, STREAM } from "../initializers.js";
 
 export interface Compiled {
   optimizer: Optimizer;
-  loss: LossKind;
+  loss: Loss;
   metrics: MetricKind[];
   /** The last layer's activation is folded into the loss (softmax + CE, sigmoid + BCE). */
   fused: boolean;
-  /** Class-id labels must also be staged as one-hot rows (for mse/mae metrics or an mse loss). */
+  /** Class-id labels must also be staged as one-hot rows (for mse/mae metrics or a loss that takes rows). */
   needsOneHot: boolean;
+}
+
+/** Labels as a compiled model stages them: a categorical cross-entropy's one-hot rows as class ids (the same bits, one integer a sample). */
+export function compactLabels(c: Compiled, l: Labels): Labels {
+  return c.loss.kind === "cce" && !c.loss.labelSmoothing ? oneHotAsIds(l) : l;
 }
 
 /** Running sums of one pass (an epoch, an evaluation): loss weighted by rows, and metric sums. */
@@ -93,6 +98,7 @@ export class Runner {
   private d0 = 0;
   private d1 = 0;
   private yDense = 0;
+  private ySmooth = 0;
   private yIds = 0;
   private bounce: Float32Array | null = null; // a plain buffer for a batch of input rows (threads)
   private probs = 0;
@@ -205,6 +211,7 @@ export class Runner {
     this.d0 = alloc(rows * maxDim);
     this.d1 = alloc(rows * maxDim);
     this.yDense = alloc(rows * this.outputDim);
+    this.ySmooth = alloc(rows * this.outputDim);
     this.yIds = alloc(rows);
     if (this.engine.threads) this.bounce = new Float32Array(rows * this.inputDim);
     this.probs = alloc(rows * this.outputDim);
@@ -305,6 +312,15 @@ export class Runner {
     for (let l = 0; l < ls.length; l++) ls[l].forward(s);
   }
 
+  /** Label smoothing (Keras's): the staged rows moved toward uniform, into their own buffer (the metrics read the originals). */
+  private smooth(L: Loss, n: number): number {
+    this.refreshViews();
+    const f = this.f32, s = L.labelSmoothing;
+    const add = L.kind === "bce" ? s / 2 : s / this.outputDim;
+    for (let i = this.yDense >>> 2, o = this.ySmooth >>> 2, e = i + n; i < e; i++, o++) f[o] = f[i] * (1 - s) + add;
+    return this.ySmooth;
+  }
+
   /** Pointer to the model's outputs for the last forward (probabilities when the loss was fused). */
   outputPtr(fusedTraining: boolean): number {
     return fusedTraining ? this.probs : this.layers[this.layers.length - 1].output;
@@ -319,18 +335,30 @@ export class Runner {
     const out = this.layers[this.layers.length - 1].output;
     const units = this.outputDim;
     const g = grad ? this.d0 : 0;
-    const fused = c.fused && training;
+    const L = c.loss;
+    // From logits: the loss applies the sigmoid or softmax (fused in training, or fromLogits always).
+    const logits = (c.fused && training) || L.fromLogits;
+    let yd = this.yDense;
+    if (L.labelSmoothing > 0 && (y.kind === "dense" || c.needsOneHot)) yd = this.smooth(L, rows * units);
     let loss: number;
-    switch (c.loss) {
+    switch (L.kind) {
       case "mse":
-        loss = k.loss_mse(out, this.yDense, g, rows, units);
+        loss = k.loss_mse(out, yd, g, rows, units);
         break;
       case "bce":
-        loss = fused ? k.loss_bce_logits(out, this.yDense, this.probs, g, rows, units) : k.loss_bce(out, this.yDense, g, rows, units);
+        loss = logits ? k.loss_bce_logits(out, yd, this.probs, g, rows, units) : k.loss_bce(out, yd, g, rows, units);
+        break;
+      case "cce":
+      case "scce":
+        if (y.kind === "ids" && yd === this.yDense) loss = logits ? k.loss_sparse_softmax_cce(out, this.yIds, this.probs, g, rows, units) : k.loss_sparse_cce(out, this.yIds, g, rows, units);
+        else loss = logits ? k.loss_softmax_cce(out, yd, this.probs, g, rows, units) : k.loss_cce(out, yd, g, rows, units);
+        break;
+      case "categoricalHinge":
+        loss = k.loss_cat_hinge(out, yd, g, rows, units);
         break;
       default:
-        if (y.kind === "ids") loss = fused ? k.loss_sparse_softmax_cce(out, this.yIds, this.probs, g, rows, units) : k.loss_sparse_cce(out, this.yIds, g, rows, units);
-        else loss = fused ? k.loss_softmax_cce(out, this.yDense, this.probs, g, rows, units) : k.loss_cce(out, this.yDense, g, rows, units);
+        // Keras averages these over every element, but sums Kullback-Leibler over each row's outputs.
+        loss = k.loss_elem(ELEMENTWISE[L.kind]!, out, yd, g, rows * units, L.kind === "kld" ? rows : rows * units, L.delta);
     }
     const ps = this.trained; // frozen weights are not regularized (they do not move)
     for (let i = 0; i < ps.length; i++) {
@@ -350,7 +378,8 @@ export class Runner {
     for (let m = 0; m < t.kinds.length; m++) {
       switch (t.kinds[m]) {
         case "acc":
-          if (c.loss === "bce" || (c.loss === "mse" && units === 1)) t.metrics[m] += k.count_correct_binary(out, this.yDense, rows * units, 0.5) / units;
+          // Keras's "accuracy": binary for binary cross-entropy or one output (threshold 0.5; 0 on logits)
+          if (c.loss.kind === "bce" || units === 1) t.metrics[m] += k.count_correct_binary(out, this.yDense, rows * units, c.loss.fromLogits ? 0 : 0.5) / units;
           else if (y.kind === "ids") t.metrics[m] += k.count_correct_sparse(out, this.yIds, rows, units);
           else t.metrics[m] += k.count_correct_onehot(out, this.yDense, rows, units);
           break;
@@ -430,8 +459,9 @@ export class Runner {
   }
 
   /** Whether the loss can absorb the last layer's activation (softmax + CE, sigmoid + BCE). */
-  static fusable(last: Layer, loss: LossKind): boolean {
+  static fusable(last: Layer, loss: Loss): boolean {
     const act = last.fusable?.code ?? -1;
-    return ((loss === "cce" || loss === "scce") && act === Act.softmax) || (loss === "bce" && act === Act.sigmoid);
+    const kind = loss.kind;
+    return !loss.fromLogits && (((kind === "cce" || kind === "scce") && act === Act.softmax) || (kind === "bce" && act === Act.sigmoid));
   }
 }

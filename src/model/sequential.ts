@@ -4,11 +4,11 @@ import { createModelEngine } from "../backend.js";
 import type { Engine } from "../engine.js";
 import { Layer, type Param } from "../layers/layer.js";
 import { getOptimizer, type Optimizer, type OptimizerName } from "../optim/index.js";
-import { getLoss, getMetrics, LOSS_NAMES } from "../losses.js";
-import { notFinite, oneHotAsIds, toFloat32, toLabels, toMatrix, type InputLike, type Labels, type LabelsLike, type Matrix, type Weight } from "../data.js";
+import { getLoss, getMetrics, type Loss, type LossName } from "../losses.js";
+import { notFinite, toFloat32, toLabels, toMatrix, type InputLike, type Labels, type LabelsLike, type Matrix, type Weight } from "../data.js";
 import { Prediction } from "../prediction.js";
 import { checkOptions, checkPositiveInt, describe, invalid, ValueError } from "../errors.js";
-import { Runner, Totals, type Compiled } from "./runner.js";
+import { compactLabels, Runner, Totals, type Compiled } from "./runner.js";
 import { summaryLines } from "./summary.js";
 import { fit, type FitArgs, type History } from "./fit.js";
 import type { Gradients } from "./gradients.js";
@@ -19,8 +19,14 @@ import { modelToTopology, type TopologyJson } from "../io/topology.js";
 export interface CompileArgs {
   /** An optimizer from `optimizers.*`, or a name ("sgd", "adam", "Adam", "rmsprop", "adagrad", "adamw") for its defaults. */
   optimizer: OptimizerName | Optimizer;
-  /** "meanSquaredError" ("mse"), "binaryCrossentropy", "categoricalCrossentropy" or "sparseCategoricalCrossentropy" (Keras's snake_case names too). */
-  loss: string;
+  /**
+   * A loss by name ("meanSquaredError", "binaryCrossentropy", "categoricalCrossentropy",
+   * "sparseCategoricalCrossentropy", "meanAbsoluteError", "huber", "logcosh", "hinge", "squaredHinge",
+   * "categoricalHinge", "kullbackLeiblerDivergence", "poisson", "meanSquaredLogarithmicError",
+   * "meanAbsolutePercentageError"; Keras's snake_case names and short forms such as "mse" too), or made by
+   * `losses.*` with options (fromLogits, labelSmoothing, delta). A JavaScript function is refused.
+   */
+  loss: LossName | (string & {}) | Loss;
   /** "accuracy" ("acc": binary, categorical or sparse, picked from the loss), "mse", "mae". */
   metrics?: string | string[];
 }
@@ -180,8 +186,8 @@ export class Sequential {
     const metrics = getMetrics(args.metrics);
     if (this.training) throw new ValueError("compile() was called while fit() is running");
     const units = this.layout().outputDim;
-    if (loss !== "bce" && loss !== "mse" && units < 2) {
-      throw invalid(`compile({ loss: '${LOSS_NAMES[loss]}' })'s output layer width`, units, "at least 2 classes (use binaryCrossentropy for one output)");
+    if ((loss.kind === "cce" || loss.kind === "scce") && units < 2) {
+      throw invalid(`compile({ loss: '${loss.name}' })'s output layer width`, units, "at least 2 classes (use binaryCrossentropy for one output)");
     }
     this.build().allocateSlots(optimizer);
     this.compiled = {
@@ -189,7 +195,8 @@ export class Sequential {
       loss,
       metrics,
       fused: Runner.fusable(this.layers[this.layers.length - 1], loss),
-      needsOneHot: loss === "mse" || loss === "bce" || metrics.some((m) => m !== "acc"),
+      // The losses but the categorical cross-entropies read dense rows, and so does label smoothing.
+      needsOneHot: (loss.kind !== "cce" && loss.kind !== "scce") || loss.labelSmoothing > 0 || metrics.some((m) => m !== "acc"),
     };
     for (const l of this.layers) l.deferActivation = false;
     if (this.compiled.fused) this.layers[this.layers.length - 1].deferActivation = true;
@@ -206,7 +213,7 @@ export class Sequential {
     checkOptions("evaluate(x, y, args)", args, ["batchSize"]);
     if (this.training) throw new ValueError("evaluate() was called while fit() is running; pass validationData to fit instead");
     const X = toMatrix("evaluate(x)", x, runner.inputShape);
-    const Y = c.loss === "cce" ? oneHotAsIds(toLabels("evaluate(y)", y, X.shape[0], runner.outputDim)) : toLabels("evaluate(y)", y, X.shape[0], runner.outputDim);
+    const Y = compactLabels(c, toLabels("evaluate(y)", y, X.shape[0], runner.outputDim));
     const batchSize = checkPositiveInt("evaluate({ batchSize })", args.batchSize ?? 32);
     const t = this.evaluateData(X, Y, batchSize, new Totals(c.metrics));
     return c.metrics.length ? [t.loss / t.rows, ...Array.from(t.metrics, (m) => m / t.rows)] : t.loss / t.rows;

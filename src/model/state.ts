@@ -6,8 +6,8 @@ import "../api.js"; // so that in the browser build the code this lazy module sh
 import type { Sequential } from "./sequential.js";
 import { getOptimizer, optimizers, type Optimizer } from "../optim/index.js";
 import { RMSprop } from "../optim/rules.js";
-import { LOSS_NAMES } from "../losses.js";
-import { ValueError, describe } from "../errors.js";
+import { getLoss, LOSS_TABLE, losses, type Loss } from "../losses.js";
+import { ValueError, describe, invalid } from "../errors.js";
 
 /** One tensor of a model's state. */
 export interface NamedTensor {
@@ -20,7 +20,7 @@ export interface NamedTensor {
 
 /** The compiled loss, metrics and optimizer, as TF.js's trainingConfig holds them. */
 export interface TrainingConfig {
-  loss: string;
+  loss: string | { class_name: string; config: Record<string, unknown> };
   metrics: string[];
   optimizer_config: { class_name: string; config: Record<string, unknown> };
 }
@@ -57,7 +57,7 @@ export function stateTensors(model: Sequential, training: boolean): { tensors: N
   return {
     tensors,
     config: {
-      loss: LOSS_NAMES[c.loss],
+      loss: lossToJson(c.loss),
       metrics: c.metrics.map((m) => (m === "acc" ? "accuracy" : m)),
       optimizer_config: { class_name: opt.className, config: opt.getConfig() },
     },
@@ -73,7 +73,7 @@ export type TensorSource = (name: string, shape: readonly number[], dtype: "floa
  */
 export function restoreTraining(model: Sequential, tc: TrainingConfig, read: TensorSource): void {
   const opt = optimizerFromConfig(tc.optimizer_config);
-  model.compile({ optimizer: opt, loss: tc.loss, metrics: tc.metrics });
+  model.compile({ optimizer: opt, loss: lossFromJson(tc.loss), metrics: tc.metrics });
   const runner = model.built();
   const iter = read("iter", [], "int32");
   if (iter) {
@@ -127,3 +127,29 @@ function optimizerFromConfig(oc: { class_name: string; config: Record<string, un
   }
   return make(args);
 }
+
+/**
+ * The loss as a saved training config names it: its TF.js name, or Keras's { class_name, config } when
+ * an option differs from its default; and back.
+ */
+export function lossToJson(l: Loss): string | { class_name: string; config: Record<string, unknown> } {
+  if (!l.fromLogits && !l.labelSmoothing && l.delta === 1) return l.name;
+  const cls = LOSS_TABLE.find((t) => t[0] === l.kind)![2];
+  return { class_name: cls, config: l.kind === "huber" ? { delta: l.delta } : { from_logits: l.fromLogits, ...(l.kind === "scce" ? {} : { label_smoothing: l.labelSmoothing }) } };
+}
+
+export function lossFromJson(v: unknown): Loss {
+  if (!v || typeof v !== "object") return getLoss(v);
+  const { class_name: cls, config } = v as { class_name?: unknown; config?: Record<string, unknown> };
+  const row = LOSS_TABLE.find((t) => t[2] === cls);
+  if (!row) throw invalid("trainingConfig.loss.class_name", cls, `one of ${LOSS_TABLE.map((t) => t[2]).join(", ")}`);
+  const c = config && typeof config === "object" ? config : {};
+  const f = (losses as Record<string, ((a: object) => Loss) | undefined>)[row[1]];
+  const args: Record<string, unknown> = {};
+  if (c.from_logits !== undefined) args.fromLogits = c.from_logits;
+  if (c.label_smoothing !== undefined && c.label_smoothing !== 0) args.labelSmoothing = c.label_smoothing;
+  if (c.delta !== undefined) args.delta = c.delta;
+  if (!f && Object.keys(args).length) throw new ValueError(`trainingConfig.loss ${describe(cls)} takes no options; received ${describe(args)}`);
+  return f ? f(args) : getLoss(row[1]);
+}
+

@@ -53,7 +53,8 @@ describe("errors", () => {
   it("unknown names list the valid ones", () => {
     expect(() => layers.dense({ units: 3, activation: "swish" as "relu" })).toThrow(/activation must be one of 'linear', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'softmax', 'step'.*; received "swish"/);
     expect(() => model().compile({ optimizer: "adamax" as "adam", loss: "mse" })).toThrow(/compile\(\{ optimizer \}\) must be one of 'sgd', 'adagrad', 'rmsprop', 'adam', 'adamw'; received "adamax"/);
-    expect(() => model().compile({ optimizer: "sgd", loss: "hinge" })).toThrow(/compile\(\{ loss \}\) must be one of 'meanSquaredError', 'mse'.*; received "hinge"/);
+    expect(() => model().compile({ optimizer: "sgd", loss: "cosineProximity" })).toThrow(/compile\(\{ loss \}\) must be one of .meanSquaredError., .MeanSquaredError., .mse.*; received "cosineProximity"/);
+    expect(() => model().compile({ optimizer: "sgd", loss: ((a: number) => a) as never })).toThrow(/a JavaScript function cannot be a loss \(losses run in wasm\); use one of the built-in losses: meanSquaredError, binaryCrossentropy/);
     expect(() => model().compile({ optimizer: "sgd", loss: "mse", metrics: ["auc"] })).toThrow(/compile\(\{ metrics \}\)\[0\] must be one of 'accuracy'.*; received "auc"/);
     expect(() => layers.dense({ units: 3, kernelInitializer: "orthogonal" as "zeros" })).toThrow(/kernelInitializer.*must be one of 'glorotUniform'.*; received "orthogonal"/);
   });

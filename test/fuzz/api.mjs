@@ -73,7 +73,7 @@ const optimizerSpec = fc.oneof(
 const compileSpec = fc.record({
   op: fc.constant("compile"),
   optimizer: optimizerSpec,
-  loss: maybe(["sparseCategoricalCrossentropy", "categoricalCrossentropy", "binaryCrossentropy", "meanSquaredError", "mse"], ["meanAbsoluteError", "hinge", "bogus"]),
+  loss: maybe(["sparseCategoricalCrossentropy", "categoricalCrossentropy", "binaryCrossentropy", "meanSquaredError", "mse", "meanAbsoluteError", "huber", "hinge", "categoricalHinge", "kld", "poisson", "msle", "mape", "logcosh"], ["cosineProximity", "bogus"]),
   metrics: optional(maybe([["accuracy"], ["mae"], "accuracy", ["accuracy", "mse"]], [["bogus"]])),
 });
 const callbackSpec = fc.oneof(

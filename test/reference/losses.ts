@@ -84,3 +84,51 @@ export function oneHot(labels: ArrayLike<number>, cols: number): Float64Array {
   for (let r = 0; r < labels.length; r++) y[r * cols + labels[r]] = 1;
   return y;
 }
+
+/** The losses Keras defines elementwise or per row, in float64 from Keras's formulas (keras/losses.py). */
+export type KerasLoss = "mae" | "huber" | "logcosh" | "hinge" | "squaredHinge" | "categoricalHinge" | "kld" | "poisson" | "msle" | "mape";
+const EPSILON = Math.fround(1e-7);
+
+/** The mean loss of predictions p against targets y (rows x cols), with Keras's reductions. */
+export function kerasLoss(kind: KerasLoss, p: ArrayLike<number>, y: ArrayLike<number>, rows: number, cols: number, delta = 1): number {
+  let total = 0;
+  const binary = Array.from(y).every((v) => v === 0 || v === 1);
+  for (let r = 0; r < rows; r++) {
+    let row = 0;
+    if (kind === "categoricalHinge") {
+      let pos = 0, neg = -Infinity;
+      for (let j = 0; j < cols; j++) {
+        pos += y[r * cols + j] * p[r * cols + j];
+        neg = Math.max(neg, (1 - y[r * cols + j]) * p[r * cols + j]);
+      }
+      total += Math.max(neg - pos + 1, 0);
+      continue;
+    }
+    for (let j = 0; j < cols; j++) {
+      const pi = p[r * cols + j];
+      let t = y[r * cols + j];
+      const d = pi - t;
+      switch (kind) {
+        case "mae": row += Math.abs(d); break;
+        case "huber": row += Math.abs(d) <= delta ? 0.5 * d * d : delta * Math.abs(d) - 0.5 * delta * delta; break;
+        case "logcosh": row += Math.log(Math.cosh(d)); break;
+        case "hinge": case "squaredHinge": {
+          if (binary) t = 2 * t - 1;
+          const m = Math.max(1 - t * pi, 0);
+          row += kind === "hinge" ? m : m * m;
+          break;
+        }
+        case "kld": {
+          const tc = Math.min(Math.max(t, EPSILON), 1), pc = Math.min(Math.max(pi, EPSILON), 1);
+          row += tc * Math.log(tc / pc);
+          break;
+        }
+        case "poisson": row += pi - t * Math.log(pi + EPSILON); break;
+        case "msle": row += (Math.log(Math.max(pi, EPSILON) + 1) - Math.log(Math.max(t, EPSILON) + 1)) ** 2; break;
+        case "mape": row += (100 * Math.abs(d)) / Math.max(Math.abs(t), EPSILON); break;
+      }
+    }
+    total += kind === "kld" ? row : row / cols;
+  }
+  return total / rows;
+}
