@@ -83,7 +83,7 @@ export const losses = {
 };
 
 /** The names compile takes for a loss, in TF.js's spelling (Keras's snake_case names and short forms work too). */
-export type LossName = (typeof LOSS_TABLE)[number][1];
+export type LossName = "meanSquaredError" | "binaryCrossentropy" | "categoricalCrossentropy" | "sparseCategoricalCrossentropy" | "meanAbsoluteError" | "huber" | "logcosh" | "hinge" | "squaredHinge" | "categoricalHinge" | "kullbackLeiblerDivergence" | "poisson" | "meanSquaredLogarithmicError" | "meanAbsolutePercentageError";
 
 export function getLoss(x: unknown): Loss {
   if (typeof x === "function") throw new ValueError(`compile({ loss }): a JavaScript function cannot be a loss (losses run in wasm); use one of the built-in losses: ${LOSS_TABLE.map((t) => t[1]).join(", ")}`);

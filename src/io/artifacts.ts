@@ -32,7 +32,12 @@ export interface ModelArtifacts {
   /** The compiled loss, metrics and optimizer (saved with includeOptimizer). */
   trainingConfig?: {
     /** The loss's TF.js name, or Keras's { class_name, config } when it has options. */
-    loss: string | { class_name: string; config: Record<string, unknown> };
+    loss: string | {
+      /** Keras's loss class ("Huber", "CategoricalCrossentropy", …). */
+      class_name: string;
+      /** Its options, snake_case (delta, from_logits, label_smoothing). */
+      config: Record<string, unknown>;
+    };
     /** The metrics' names. */
     metrics: string[];
     /** The optimizer's class and config. */
