@@ -27,4 +27,5 @@ export { Prediction } from "./prediction.js";
 export { init, activeBuild, threadCount, type InitOptions } from "./backend.js";
 export { ValueError } from "./errors.js";
 export { losses, type Loss, type LossName, type CrossentropyArgs } from "./losses.js";
+export { metrics, type Metric } from "./metrics.js";
 export { loadLayersModel, toBytes, type IOHandler, type SaveResult, type ModelArtifacts, type WeightSpec } from "./io/index.js";

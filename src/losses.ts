@@ -1,5 +1,4 @@
-// Losses (TF.js names, Keras's snake_case aliases and options) and metric names, and how each maps onto
-// the kernels. A loss runs in wasm: a JavaScript function cannot be one (compile says so).
+// Losses (TF.js names, Keras's snake_case aliases and options), and how each maps onto the kernels. A loss runs in wasm: a JavaScript function cannot be one (compile says so).
 import { checkNumber, checkOptions, describe, invalid, lookup, ValueError } from "./errors.js";
 
 export type LossKind = "mse" | "bce" | "cce" | "scce" | "mae" | "huber" | "logcosh" | "hinge" | "squaredHinge" | "categoricalHinge" | "kld" | "poisson" | "msle" | "mape";
@@ -92,26 +91,4 @@ export function getLoss(x: unknown): Loss {
     throw invalid("compile({ loss })", x, "a loss name or a loss made by losses.*");
   }
   return make(lookup("compile({ loss })", BY_NAME, x), undefined, []);
-}
-
-export type MetricKind = "acc" | "mse" | "mae";
-
-const METRICS: Record<string, MetricKind> = {
-  accuracy: "acc",
-  acc: "acc",
-  mse: "mse",
-  meanSquaredError: "mse",
-  mae: "mae",
-  meanAbsoluteError: "mae",
-};
-
-export function getMetrics(x: unknown): MetricKind[] {
-  if (x === undefined) return [];
-  const list = Array.isArray(x) ? x : [x];
-  const out: MetricKind[] = [];
-  list.forEach((m, i) => {
-    const kind = lookup(`compile({ metrics })[${i}]`, METRICS, m);
-    if (!out.includes(kind)) out.push(kind);
-  });
-  return out;
 }

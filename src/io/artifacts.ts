@@ -38,8 +38,13 @@ export interface ModelArtifacts {
       /** Its options, snake_case (delta, from_logits, label_smoothing). */
       config: Record<string, unknown>;
     };
-    /** The metrics' names. */
-    metrics: string[];
+    /** The metrics' names, or Keras's { class_name, config } for one with options. */
+    metrics: (string | {
+      /** Keras's metric class ("AUC", "TopKCategoricalAccuracy", …). */
+      class_name: string;
+      /** Its options, as Keras names them (num_thresholds, k, thresholds). */
+      config: Record<string, unknown>;
+    })[];
     /** The optimizer's class and config. */
     optimizer_config: {
       /** "Adam", "SGD", …. */

@@ -115,7 +115,7 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
     Y = sliceLabels(Y, 0, n - nVal);
   }
 
-  const keys = ["loss", ...c.metrics];
+  const keys = ["loss", ...c.metrics.map((m) => m.name)];
   const logKeys = val ? [...keys, ...keys.map((k) => `val_${k}`)] : keys;
   for (const cb of cbs) cb.checkKeys?.(logKeys); // a callback that needs a key fit will not log fails now, not after an epoch
 
@@ -137,11 +137,11 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
   const history: History = { epoch: [], history: {}, params: { epochs, initialEpoch, samples: n, batchSize, steps } };
   for (const key of keys) history.history[key] = [];
   if (val) for (const key of keys) history.history[`val_${key}`] = [];
-  const totals = new Totals(c.metrics);
-  const valTotals = new Totals(c.metrics);
+  const totals = new Totals(c.metrics, runner.outputDim);
+  const valTotals = new Totals(c.metrics, runner.outputDim);
   const batchLogs: Logs = { batch: 0, size: 0, loss: 0 };
   const barLogs: Logs = { loss: 0 }; // the progress bar shows the epoch's running means, as Keras does
-  for (const m of c.metrics) batchLogs[m] = barLogs[m] = 0;
+  for (const m of c.metrics) batchLogs[m.name] = barLogs[m.name] = 0;
   const wantBatchLogs = cbs.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
   // The progress bar loads only where it is shown (Node's default; browsers default to silent).
   const progress: Progress | undefined = verbose ? new (await import("./progress.js")).Progress(epochs, n, steps, verbose) : undefined;
@@ -187,7 +187,7 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
         if (wantBatchLogs || progress) {
           batchLogs.loss = totals.last;
           barLogs.loss = totals.loss / totals.rows;
-          c.metrics.forEach((m, i) => (batchLogs[m] = barLogs[m] = totals.metrics[i] / totals.rows));
+          c.metrics.forEach((m, i) => (batchLogs[m.name] = barLogs[m.name] = totals.result(i)));
         }
         if (wantBatchLogs) await call("onBatchEnd", b, batchLogs);
         progress?.batchEnd(b, Math.min(n, end * batchSize), barLogs);
@@ -197,11 +197,11 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
         }
       }
       const logs: Logs = { loss: totals.loss / totals.rows };
-      c.metrics.forEach((m, i) => (logs[m] = totals.metrics[i] / totals.rows));
+      c.metrics.forEach((m, i) => (logs[m.name] = totals.result(i)));
       if (val) {
         model.evaluateData(val.X, val.Y, valBatch, valTotals);
         logs.val_loss = valTotals.loss / valTotals.rows;
-        c.metrics.forEach((m, i) => (logs[`val_${m}`] = valTotals.metrics[i] / valTotals.rows));
+        c.metrics.forEach((m, i) => (logs[`val_${m.name}`] = valTotals.result(i)));
       }
       history.epoch.push(epoch);
       for (const [key, v] of Object.entries(logs)) history.history[key].push(v);

@@ -31,7 +31,7 @@ export function computeGradients(model: Sequential, x: InputLike, y: LabelsLike)
     runner.stageX(X, null, 0, rows);
     runner.stageY(Y, null, 0, rows, Y.kind === "ids" && c.needsOneHot);
     runner.forward(rows, true);
-    const t = new Totals(c.metrics);
+    const t = new Totals(c.metrics, runner.outputDim);
     runner.loss(c, Y, rows, true, true, t);
     runner.backward(rows);
     return { loss: t.last, grads: runner.trained.map((p) => ({ data: runner.arena.f32(p.grad, p.size).slice(), shape: [...p.shape] })) };

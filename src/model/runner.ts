@@ -7,7 +7,8 @@ import { Arena } from "../arena.js";
 import type { Kernels } from "../kernels.js";
 import { Act } from "../kernels.js";
 import type { Layer, Param, Step } from "../layers/layer.js";
-import { ELEMENTWISE, type Loss, type MetricKind } from "../losses.js";
+import { ELEMENTWISE, type Loss } from "../losses.js";
+import { metricResult, stateSize, type Metric } from "../metrics.js";
 import type { Optimizer } from "../optim/optimizer.js";
 import { oneHotAsIds, type Labels, type Matrix } from "../data.js";
 import { nextSeed, seedStream, STREAM } from "../initializers.js";
@@ -15,7 +16,7 @@ import { nextSeed, seedStream, STREAM } from "../initializers.js";
 export interface Compiled {
   optimizer: Optimizer;
   loss: Loss;
-  metrics: MetricKind[];
+  metrics: Metric[];
   /** The last layer's activation is folded into the loss (softmax + CE, sigmoid + BCE). */
   fused: boolean;
   /** Class-id labels must also be staged as one-hot rows (for mse/mae metrics or a loss that takes rows). */
@@ -27,13 +28,14 @@ export function compactLabels(c: Compiled, l: Labels): Labels {
   return c.loss.kind === "cce" && !c.loss.labelSmoothing ? oneHotAsIds(l) : l;
 }
 
-/** Running sums of one pass (an epoch, an evaluation): loss weighted by rows, and metric sums. */
+/** Running sums of one pass (an epoch, an evaluation): loss weighted by rows, and each metric's state. */
 export class Totals {
   /** [rows, loss * rows summed, last batch's loss]: typed-array slots, so no double is boxed per step. */
   readonly sums = new Float64Array(3);
-  readonly metrics: Float64Array;
-  constructor(readonly kinds: MetricKind[]) {
-    this.metrics = new Float64Array(kinds.length);
+  /** Each metric's running state (a sum, confusion counts, a histogram, R²'s sums). */
+  readonly states: Float64Array[];
+  constructor(readonly list: Metric[], units: number) {
+    this.states = list.map((m) => new Float64Array(stateSize(m, units)));
   }
   get rows(): number {
     return this.sums[0];
@@ -44,9 +46,13 @@ export class Totals {
   get last(): number {
     return this.sums[2];
   }
+  /** Metric i's value so far. */
+  result(i: number): number {
+    return metricResult(this.list[i], this.states[i], this.rows);
+  }
   reset(): void {
     this.sums.fill(0);
-    this.metrics.fill(0);
+    for (const s of this.states) s.fill(0);
   }
 }
 
@@ -368,27 +374,84 @@ export class Runner {
     t.sums[2] = loss;
   }
 
-  /** Adds this batch's metric sums to `t` (after forward and loss). */
+  /** Adds this batch to `t`'s loss and metric states (after forward and loss). */
   accumulate(c: Compiled, y: Labels, rows: number, t: Totals, training: boolean): void {
     const k = this.k;
     const out = this.outputPtr(c.fused && training);
     const units = this.outputDim;
+    const n = rows * units;
     t.sums[0] += rows;
     t.sums[1] += t.sums[2] * rows;
-    for (let m = 0; m < t.kinds.length; m++) {
-      switch (t.kinds[m]) {
+    for (let i = 0; i < t.list.length; i++) {
+      const m = t.list[i], s = t.states[i];
+      switch (m.kind) {
         case "acc":
           // Keras's "accuracy": binary for binary cross-entropy or one output (threshold 0.5; 0 on logits)
-          if (c.loss.kind === "bce" || units === 1) t.metrics[m] += k.count_correct_binary(out, this.yDense, rows * units, c.loss.fromLogits ? 0 : 0.5) / units;
-          else if (y.kind === "ids") t.metrics[m] += k.count_correct_sparse(out, this.yIds, rows, units);
-          else t.metrics[m] += k.count_correct_onehot(out, this.yDense, rows, units);
+          if (c.loss.kind === "bce" || units === 1) s[0] += k.count_correct_binary(out, this.yDense, n, c.loss.fromLogits ? 0 : 0.5) / units;
+          else s[0] += this.countCorrect(out, y, rows);
+          break;
+        case "categoricalAccuracy":
+          s[0] += this.countCorrect(out, y, rows);
+          break;
+        case "binaryAccuracy":
+          s[0] += k.count_correct_binary(out, this.yDense, n, m.threshold) / units;
           break;
         case "mse":
-          t.metrics[m] += k.sum_sq_diff(out, this.yDense, rows * units) / units;
+        case "rmse":
+          s[0] += k.sum_sq_diff(out, this.yDense, n) / units;
           break;
         case "mae":
-          t.metrics[m] += k.sum_abs_diff(out, this.yDense, rows * units) / units;
+          s[0] += k.sum_abs_diff(out, this.yDense, n) / units;
           break;
+        default:
+          this.streamMetric(m, s, out, y, rows);
+      }
+    }
+  }
+
+  private countCorrect(out: number, y: Labels, rows: number): number {
+    return y.kind === "ids" ? this.k.count_correct_sparse(out, this.yIds, rows, this.outputDim) : this.k.count_correct_onehot(out, this.yDense, rows, this.outputDim);
+  }
+
+  /** The metrics streamed in JS over the staged batch: confusion counts, AUC's histogram, top-k, R², MAPE. */
+  private streamMetric(m: Metric, s: Float64Array, out: number, y: Labels, rows: number): void {
+    this.refreshViews();
+    const f = this.f32, u = this.outputDim, n = rows * u;
+    const p0 = out >>> 2, y0 = this.yDense >>> 2;
+    if (m.kind === "topK") {
+      for (let r = 0; r < rows; r++) {
+        const o = p0 + r * u;
+        let label = 0;
+        if (y.kind === "ids") label = this.i32[(this.yIds >>> 2) + r];
+        else for (let j = 1; j < u; j++) if (f[y0 + r * u + j] > f[y0 + r * u + label]) label = j;
+        let above = 0; // classes predicted strictly higher than the true one: ties are in the top k
+        for (let j = 0; j < u; j++) if (f[o + j] > f[o + label]) above++;
+        if (above < m.k) s[0]++;
+      }
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      const p = f[p0 + i], t = f[y0 + i];
+      if (m.kind === "precision") {
+        if (p > m.threshold) s[t !== 0 ? 0 : 1]++;
+      } else if (m.kind === "recall") {
+        if (t !== 0) s[p > m.threshold ? 0 : 1]++;
+      } else if (m.kind === "auc") {
+        const th = m.thresholds!;
+        let lo = 0, hi = th.length; // b = the number of thresholds strictly below p
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (p > th[mid]) lo = mid + 1;
+          else hi = mid;
+        }
+        s[(t !== 0 ? 0 : th.length + 1) + lo]++;
+      } else if (m.kind === "r2") {
+        const j = i % u;
+        s[j] += t;
+        s[u + j] += t * t;
+        s[2 * u + j] += (t - p) * (t - p);
+      } else {
+        s[0] += (100 * Math.abs(t - p)) / Math.max(Math.abs(t), Math.fround(1e-7)) / u; // mape
       }
     }
   }

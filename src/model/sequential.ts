@@ -4,7 +4,8 @@ import { createModelEngine } from "../backend.js";
 import type { Engine } from "../engine.js";
 import { Layer, type Param } from "../layers/layer.js";
 import { getOptimizer, type Optimizer, type OptimizerName } from "../optim/index.js";
-import { getLoss, getMetrics, type Loss, type LossName } from "../losses.js";
+import { getLoss, type Loss, type LossName } from "../losses.js";
+import { getMetrics, type Metric } from "../metrics.js";
 import { notFinite, toFloat32, toLabels, toMatrix, type InputLike, type Labels, type LabelsLike, type Matrix, type Weight } from "../data.js";
 import { Prediction } from "../prediction.js";
 import { checkOptions, checkPositiveInt, describe, invalid, ValueError } from "../errors.js";
@@ -27,11 +28,20 @@ export interface CompileArgs {
    * `losses.*` with options (fromLogits, labelSmoothing, delta). A JavaScript function is refused.
    */
   loss: LossName | (string & {}) | Loss;
-  /** "accuracy" ("acc": binary, categorical or sparse, picked from the loss), "mse", "mae". */
-  metrics?: string | string[];
+  /**
+   * Metrics by name or made by `metrics.*`: "accuracy" ("acc": binary, categorical or sparse, picked from
+   * the loss as TF.js does), "binaryAccuracy", "categoricalAccuracy", "topKCategoricalAccuracy",
+   * "precision", "recall", "auc", "mse", "mae", "rootMeanSquaredError", "r2Score",
+   * "meanAbsolutePercentageError" (Keras's snake_case names too). Logged under "acc", "mse", "mae" and
+   * the TF.js names of the others.
+   */
+  metrics?: string | Metric | (string | Metric)[];
 }
 
 let modelCount = 0;
+
+/** The loss, or [loss, ...metrics] when metrics were compiled (TF.js's evaluate). */
+const results = (t: Totals) => (t.list.length ? [t.loss / t.rows, ...t.list.map((_, i) => t.result(i))] : t.loss / t.rows);
 
 /**
  * A stack of layers: build it with `sequential({ layers })` or `model.add(layer)`, then compile, fit,
@@ -196,7 +206,7 @@ export class Sequential {
       metrics,
       fused: Runner.fusable(this.layers[this.layers.length - 1], loss),
       // The losses but the categorical cross-entropies read dense rows, and so does label smoothing.
-      needsOneHot: (loss.kind !== "cce" && loss.kind !== "scce") || loss.labelSmoothing > 0 || metrics.some((m) => m !== "acc"),
+      needsOneHot: (loss.kind !== "cce" && loss.kind !== "scce") || loss.labelSmoothing > 0 || metrics.some((m) => m.kind !== "acc" && m.kind !== "categoricalAccuracy" && m.kind !== "topK"),
     };
     for (const l of this.layers) l.deferActivation = false;
     if (this.compiled.fused) this.layers[this.layers.length - 1].deferActivation = true;
@@ -207,16 +217,23 @@ export class Sequential {
     return fit(this, x, y, args);
   }
 
-  /** Loss (and metrics) over x, y: a number, or [loss, ...metrics] when metrics were compiled. */
-  evaluate(x: InputLike, y: LabelsLike, args: { batchSize?: number } = {}): number | number[] {
+  /**
+   * Loss (and metrics) over x, y: a number, or [loss, ...metrics] when metrics were compiled; with
+   * `returnDict: true`, { loss, acc, … } keyed as fit logs them (Keras's return_dict).
+   */
+  evaluate(x: InputLike, y: LabelsLike, args?: { batchSize?: number; returnDict?: false }): number | number[];
+  evaluate(x: InputLike, y: LabelsLike, args: { batchSize?: number; returnDict: true }): Record<string, number>;
+  evaluate(x: InputLike, y: LabelsLike, args: { batchSize?: number; returnDict?: boolean } = {}): number | number[] | Record<string, number> {
     const { c, runner } = this.ready("evaluate");
-    checkOptions("evaluate(x, y, args)", args, ["batchSize"]);
+    checkOptions("evaluate(x, y, args)", args, ["batchSize", "returnDict"]);
+    if (args.returnDict !== undefined && typeof args.returnDict !== "boolean") throw invalid("evaluate({ returnDict })", args.returnDict, "true or false");
     if (this.training) throw new ValueError("evaluate() was called while fit() is running; pass validationData to fit instead");
     const X = toMatrix("evaluate(x)", x, runner.inputShape);
     const Y = compactLabels(c, toLabels("evaluate(y)", y, X.shape[0], runner.outputDim));
     const batchSize = checkPositiveInt("evaluate({ batchSize })", args.batchSize ?? 32);
-    const t = this.evaluateData(X, Y, batchSize, new Totals(c.metrics));
-    return c.metrics.length ? [t.loss / t.rows, ...Array.from(t.metrics, (m) => m / t.rows)] : t.loss / t.rows;
+    const t = this.evaluateData(X, Y, batchSize, new Totals(c.metrics, runner.outputDim));
+    if (args.returnDict) return Object.fromEntries([["loss", t.loss / t.rows], ...c.metrics.map((m, i) => [m.name, t.result(i)])]);
+    return results(t);
   }
 
   /** @internal Inference pass with loss and metrics over prepared data. */
@@ -276,9 +293,9 @@ export class Sequential {
     const Y = toLabels("trainOnBatch(y)", y, X.shape[0], runner.outputDim);
     const rows = X.shape[0];
     runner.plan(rows);
-    const t = new Totals(c.metrics);
+    const t = new Totals(c.metrics, runner.outputDim);
     this.trainStep(X, Y, null, 0, rows, t);
-    return c.metrics.length ? [t.loss / t.rows, ...Array.from(t.metrics, (m) => m / t.rows)] : t.loss / t.rows;
+    return results(t);
   }
 
   /**

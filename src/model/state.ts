@@ -7,6 +7,7 @@ import type { Sequential } from "./sequential.js";
 import { getOptimizer, optimizers, type Optimizer } from "../optim/index.js";
 import { RMSprop } from "../optim/rules.js";
 import { getLoss, LOSS_TABLE, losses, type Loss } from "../losses.js";
+import { metrics, type Metric } from "../metrics.js";
 import { ValueError, describe, invalid } from "../errors.js";
 
 /** One tensor of a model's state. */
@@ -21,7 +22,7 @@ export interface NamedTensor {
 /** The compiled loss, metrics and optimizer, as TF.js's trainingConfig holds them. */
 export interface TrainingConfig {
   loss: string | { class_name: string; config: Record<string, unknown> };
-  metrics: string[];
+  metrics: (string | { class_name: string; config: Record<string, unknown> })[];
   optimizer_config: { class_name: string; config: Record<string, unknown> };
 }
 
@@ -58,7 +59,7 @@ export function stateTensors(model: Sequential, training: boolean): { tensors: N
     tensors,
     config: {
       loss: lossToJson(c.loss),
-      metrics: c.metrics.map((m) => (m === "acc" ? "accuracy" : m)),
+      metrics: c.metrics.map(metricToJson),
       optimizer_config: { class_name: opt.className, config: opt.getConfig() },
     },
   };
@@ -73,7 +74,7 @@ export type TensorSource = (name: string, shape: readonly number[], dtype: "floa
  */
 export function restoreTraining(model: Sequential, tc: TrainingConfig, read: TensorSource): void {
   const opt = optimizerFromConfig(tc.optimizer_config);
-  model.compile({ optimizer: opt, loss: lossFromJson(tc.loss), metrics: tc.metrics });
+  model.compile({ optimizer: opt, loss: lossFromJson(tc.loss), metrics: Array.isArray(tc.metrics) ? tc.metrics.map(metricFromJson) : tc.metrics });
   const runner = model.built();
   const iter = read("iter", [], "int32");
   if (iter) {
@@ -153,3 +154,25 @@ export function lossFromJson(v: unknown): Loss {
   return f ? f(args) : getLoss(row[1]);
 }
 
+
+// Metrics as TF.js saves them (names; "accuracy" for acc), or Keras's { class_name, config } when an option
+// differs from its default; and back.
+const METRIC_CLASSES: Record<string, [string, string]> = { topK: ["TopKCategoricalAccuracy", "k"], auc: ["AUC", "num_thresholds"], precision: ["Precision", "thresholds"], recall: ["Recall", "thresholds"], binaryAccuracy: ["BinaryAccuracy", "threshold"] };
+
+function metricToJson(m: Metric): string | { class_name: string; config: Record<string, unknown> } {
+  const c = METRIC_CLASSES[m.kind];
+  const v = m.kind === "topK" ? m.k : m.kind === "auc" ? m.numThresholds : m.threshold;
+  if (!c || v === (m.kind === "topK" ? 5 : m.kind === "auc" ? 200 : 0.5)) return m.kind === "acc" ? "accuracy" : m.name;
+  return { class_name: c[0], config: { [c[1]]: v } };
+}
+
+function metricFromJson(v: unknown): string | Metric {
+  if (!v || typeof v !== "object") return v as string; // a name: compile checks it
+  const { class_name: cls, config } = v as { class_name?: unknown; config?: Record<string, unknown> };
+  const e = Object.entries(METRIC_CLASSES).find(([, [name]]) => name === cls);
+  if (!e) throw invalid("trainingConfig.metrics[].class_name", cls, `one of ${Object.values(METRIC_CLASSES).map(([n]) => n).join(", ")}`);
+  const [kind, [, key]] = e;
+  const value = config && typeof config === "object" ? config[key] : undefined;
+  const make = { topK: metrics.topKCategoricalAccuracy, auc: metrics.auc, precision: metrics.precision, recall: metrics.recall, binaryAccuracy: metrics.binaryAccuracy }[kind]!;
+  return make(value === undefined ? {} : ({ [kind === "topK" ? "k" : kind === "auc" ? "numThresholds" : "threshold"]: value } as never));
+}

@@ -55,7 +55,7 @@ describe("errors", () => {
     expect(() => model().compile({ optimizer: "adamax" as "adam", loss: "mse" })).toThrow(/compile\(\{ optimizer \}\) must be one of 'sgd', 'adagrad', 'rmsprop', 'adam', 'adamw'; received "adamax"/);
     expect(() => model().compile({ optimizer: "sgd", loss: "cosineProximity" })).toThrow(/compile\(\{ loss \}\) must be one of .meanSquaredError., .MeanSquaredError., .mse.*; received "cosineProximity"/);
     expect(() => model().compile({ optimizer: "sgd", loss: ((a: number) => a) as never })).toThrow(/a JavaScript function cannot be a loss \(losses run in wasm\); use one of the built-in losses: meanSquaredError, binaryCrossentropy/);
-    expect(() => model().compile({ optimizer: "sgd", loss: "mse", metrics: ["auc"] })).toThrow(/compile\(\{ metrics \}\)\[0\] must be one of 'accuracy'.*; received "auc"/);
+    expect(() => model().compile({ optimizer: "sgd", loss: "mse", metrics: ["f1Score"] })).toThrow(/compile\(\{ metrics \}\)\[0\] must be one of .acc., .accuracy.*; received "f1Score"/);
     expect(() => layers.dense({ units: 3, kernelInitializer: "orthogonal" as "zeros" })).toThrow(/kernelInitializer.*must be one of 'glorotUniform'.*; received "orthogonal"/);
   });
 

@@ -74,7 +74,7 @@ const compileSpec = fc.record({
   op: fc.constant("compile"),
   optimizer: optimizerSpec,
   loss: maybe(["sparseCategoricalCrossentropy", "categoricalCrossentropy", "binaryCrossentropy", "meanSquaredError", "mse", "meanAbsoluteError", "huber", "hinge", "categoricalHinge", "kld", "poisson", "msle", "mape", "logcosh"], ["cosineProximity", "bogus"]),
-  metrics: optional(maybe([["accuracy"], ["mae"], "accuracy", ["accuracy", "mse"]], [["bogus"]])),
+  metrics: optional(maybe([["accuracy"], ["mae"], "accuracy", ["accuracy", "mse"], ["auc", "precision", "recall"], ["r2Score", "rootMeanSquaredError", "mape"], ["categoricalAccuracy", "topKCategoricalAccuracy", "binaryAccuracy"]], [["bogus"], ["f1Score"]])),
 });
 const callbackSpec = fc.oneof(
   { weight: 30, arbitrary: fc.constant("none") },
