@@ -33,6 +33,17 @@ export interface FitArgs {
   yieldEvery?: number | "batch" | "epoch" | "never";
   /** Seeds shuffling and dropout for this fit; by default they continue their own streams. */
   seed?: number;
+  /**
+   * Weights of the classes in the loss, `{ [class]: weight }` (Keras's class_weight): each sample's loss
+   * is multiplied by its class's weight (1 for a class not listed). The class is the class id, the
+   * one-hot row's argmax, or a single output's 0/1 label. Not applied to validation.
+   */
+  classWeight?: Record<number, number>;
+  /**
+   * One weight per sample (Keras's sample_weight), multiplied into its loss (and with classWeight's): the
+   * loss is sum(w_i loss_i) / batch size, as Keras reduces it. Metrics stay unweighted, as Keras's `metrics`.
+   */
+  sampleWeight?: ArrayLike<number>;
 }
 
 /** What fit resolves to, as TF.js's History. */
@@ -70,7 +81,7 @@ export interface History {
   };
 }
 
-const FIT_OPTIONS = ["epochs", "batchSize", "shuffle", "validationSplit", "validationData", "initialEpoch", "verbose", "callbacks", "yieldEvery", "seed"];
+const FIT_OPTIONS = ["epochs", "batchSize", "shuffle", "validationSplit", "validationData", "initialEpoch", "verbose", "callbacks", "yieldEvery", "seed", "classWeight", "sampleWeight"];
 const isNode = () => typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string";
 
 export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: FitArgs = {}): Promise<History> {
@@ -99,6 +110,8 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
     for (const k in cb) if (/^on[A-Z]/.test(k) && !(HOOKS as readonly string[]).includes(k)) throw invalid(`fit({ callbacks })[${i}] key`, k, `a hook: ${HOOKS.join(", ")}`);
     for (const h of HOOKS) if (cb[h] !== undefined && typeof cb[h] !== "function") throw invalid(`fit({ callbacks })[${i}].${h}`, cb[h], "a function");
   });
+  // Loaded on first use: an app that never weighs samples does not carry the checks.
+  let W = args.sampleWeight !== undefined || args.classWeight !== undefined ? (await import("./weights.js")).sampleWeights(args, Y, runner.outputDim) : undefined;
   let val: { X: Matrix; Y: Labels } | undefined;
   if (args.validationData !== undefined) {
     if (!Array.isArray(args.validationData) || args.validationData.length !== 2) throw invalid("fit({ validationData })", args.validationData, "[x, y]");
@@ -113,6 +126,7 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
     val = { X: sliceRows(X, n - nVal, n), Y: sliceLabels(Y, n - nVal, n) };
     X = sliceRows(X, 0, n - nVal);
     Y = sliceLabels(Y, 0, n - nVal);
+    W = W?.slice(0, n - nVal);
   }
 
   const keys = ["loss", ...c.metrics.map((m) => m.name)];
@@ -179,7 +193,7 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
           batchLogs.size = Math.min(batchSize, n - b * batchSize);
           await call("onBatchBegin", b, batchLogs);
         }
-        trainSpan(model, X, Y, order, b, end, batchSize, n, totals, bad);
+        trainSpan(model, X, Y, W, order, b, end, batchSize, n, totals, bad);
         if (bad[0] >= 0 && !history.nonFinite) {
           history.nonFinite = { epoch, batch: bad[0], loss: bad[1], applied: !model.guardStopped };
           (await import("./diverged.js")).warnNonFinite(model.name, history.nonFinite); // loaded only when training diverges
@@ -224,14 +238,15 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
  * Training steps for batches [b0, b1) of an epoch (no awaits, so no boxed locals). The first batch
  * whose loss is not finite is noted in `bad` (its index and loss).
  */
-function trainSpan(model: Sequential, X: Matrix, Y: Labels, order: Int32Array, b0: number, b1: number, batchSize: number, n: number, totals: Totals, bad: Float64Array): void {
+function trainSpan(model: Sequential, X: Matrix, Y: Labels, W: Float32Array | undefined, order: Int32Array, b0: number, b1: number, batchSize: number, n: number, totals: Totals, bad: Float64Array): void {
   for (let b = b0; b < b1 && !model.stopTraining; b++) {
     const start = b * batchSize;
-    model.trainStep(X, Y, order, start, Math.min(batchSize, n - start), totals);
+    model.trainStep(X, Y, order, start, Math.min(batchSize, n - start), totals, W);
     if (bad[0] < 0 && (totals.sums[2] - totals.sums[2] !== 0 || model.guardStopped)) {
       bad[0] = b;
       bad[1] = totals.sums[2];
     }
   }
 }
+
 

@@ -105,6 +105,8 @@ export class Runner {
   private d1 = 0;
   private yDense = 0;
   private ySmooth = 0;
+  /** The staged batch's sample weights (fit's sampleWeight and classWeight), when it has them. */
+  rowWeights = new Float64Array(0);
   private yIds = 0;
   private bounce: Float32Array | null = null; // a plain buffer for a batch of input rows (threads)
   private probs = 0;
@@ -218,6 +220,7 @@ export class Runner {
     this.d1 = alloc(rows * maxDim);
     this.yDense = alloc(rows * this.outputDim);
     this.ySmooth = alloc(rows * this.outputDim);
+    this.rowWeights = new Float64Array(rows);
     this.yIds = alloc(rows);
     if (this.engine.threads) this.bounce = new Float32Array(rows * this.inputDim);
     this.probs = alloc(rows * this.outputDim);
@@ -305,6 +308,12 @@ export class Runner {
     }
   }
 
+  /** Stages the batch's sample weights (rows given by index, or from `start`). */
+  stageWeights(w: Float32Array, order: Int32Array | null, start: number, rows: number): void {
+    const dst = this.rowWeights;
+    for (let r = 0; r < rows; r++) dst[r] = w[order ? order[start + r] : start + r];
+  }
+
   /** Index of the first NaN or ±Infinity in the staged input rows, or -1. */
   firstNonFinite(rows: number): number {
     return this.k.first_nonfinite(this.x, rows * this.inputDim);
@@ -336,7 +345,7 @@ export class Runner {
    * Loss of the staged batch after forward(), into t.sums[2]; writes dLoss/dOutput to d0 when `grad`.
    * Adds the regularization penalty (Keras adds it to the reported loss too).
    */
-  loss(c: Compiled, y: Labels, rows: number, grad: boolean, training: boolean, t: Totals): void {
+  loss(c: Compiled, y: Labels, rows: number, grad: boolean, training: boolean, t: Totals, weighted = false): void {
     const k = this.k;
     const out = this.layers[this.layers.length - 1].output;
     const units = this.outputDim;
@@ -347,17 +356,43 @@ export class Runner {
     let yd = this.yDense;
     if (L.labelSmoothing > 0 && (y.kind === "dense" || c.needsOneHot)) yd = this.smooth(L, rows * units);
     let loss: number;
+    if (!weighted) loss = this.lossOf(L, logits, y.kind === "ids" && yd === this.yDense, out, yd, this.yIds, this.probs, g, rows);
+    else {
+      // Keras's sample weights: sum_r w_r loss_r / rows. Each row through the same kernel, its gradient
+      // (the kernel's for one row) scaled by w_r / rows.
+      loss = 0;
+      const w = this.rowWeights, ids = y.kind === "ids" && yd === this.yDense;
+      for (let r = 0; r < rows; r++) {
+        const o = 4 * r * units;
+        loss += w[r] * this.lossOf(L, logits, ids, out + o, yd + o, this.yIds + 4 * r, this.probs + o, g && g + o, 1);
+        if (g) k.scale(g + o, units, w[r] / rows);
+      }
+      loss /= rows;
+    }
+    const ps = this.trained; // frozen weights are not regularized (they do not move)
+    for (let i = 0; i < ps.length; i++) {
+      const r = ps[i].regularizer;
+      if (r) loss += k.reg_penalty(ps[i].value, ps[i].size, r.l1, r.l2);
+    }
+    t.sums[2] = loss;
+  }
+
+  /** One loss kernel on `rows` rows (the kernels' mean; the gradient, when g, scaled by 1 / their count). */
+  private lossOf(L: Loss, logits: boolean, sparse: boolean, out: number, yd: number, ids: number, probs: number, g: number, rows: number): number {
+    const k = this.k;
+    const units = this.outputDim;
+    let loss: number;
     switch (L.kind) {
       case "mse":
         loss = k.loss_mse(out, yd, g, rows, units);
         break;
       case "bce":
-        loss = logits ? k.loss_bce_logits(out, yd, this.probs, g, rows, units) : k.loss_bce(out, yd, g, rows, units);
+        loss = logits ? k.loss_bce_logits(out, yd, probs, g, rows, units) : k.loss_bce(out, yd, g, rows, units);
         break;
       case "cce":
       case "scce":
-        if (y.kind === "ids" && yd === this.yDense) loss = logits ? k.loss_sparse_softmax_cce(out, this.yIds, this.probs, g, rows, units) : k.loss_sparse_cce(out, this.yIds, g, rows, units);
-        else loss = logits ? k.loss_softmax_cce(out, yd, this.probs, g, rows, units) : k.loss_cce(out, yd, g, rows, units);
+        if (sparse) loss = logits ? k.loss_sparse_softmax_cce(out, ids, probs, g, rows, units) : k.loss_sparse_cce(out, ids, g, rows, units);
+        else loss = logits ? k.loss_softmax_cce(out, yd, probs, g, rows, units) : k.loss_cce(out, yd, g, rows, units);
         break;
       case "categoricalHinge":
         loss = k.loss_cat_hinge(out, yd, g, rows, units);
@@ -366,12 +401,7 @@ export class Runner {
         // Keras averages these over every element, but sums Kullback-Leibler over each row's outputs.
         loss = k.loss_elem(ELEMENTWISE[L.kind]!, out, yd, g, rows * units, L.kind === "kld" ? rows : rows * units, L.delta);
     }
-    const ps = this.trained; // frozen weights are not regularized (they do not move)
-    for (let i = 0; i < ps.length; i++) {
-      const r = ps[i].regularizer;
-      if (r) loss += k.reg_penalty(ps[i].value, ps[i].size, r.l1, r.l2);
-    }
-    t.sums[2] = loss;
+    return loss;
   }
 
   /** Adds this batch to `t`'s loss and metric states (after forward and loss). */

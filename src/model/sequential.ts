@@ -309,14 +309,15 @@ export class Sequential {
     return import("./gradients.js").then((m) => m.computeGradients(this, x, y));
   }
 
-  /** @internal One training step on rows [start, start + rows) of `order` (or of the data). */
-  trainStep(X: Matrix, Y: Labels, order: Int32Array | null, start: number, rows: number, t: Totals): void {
+  /** @internal One training step on rows [start, start + rows) of `order` (or of the data), with sample weights W if given. */
+  trainStep(X: Matrix, Y: Labels, order: Int32Array | null, start: number, rows: number, t: Totals, W?: Float32Array): void {
     const c = this.compiled!;
     const runner = this.runner!;
     runner.stageX(X, order, start, rows);
     runner.stageY(Y, order, start, rows, Y.kind === "ids" && c.needsOneHot);
+    if (W) runner.stageWeights(W, order, start, rows);
     runner.forward(rows, true);
-    runner.loss(c, Y, rows, true, true, t);
+    runner.loss(c, Y, rows, true, true, t, W !== undefined);
     runner.accumulate(c, Y, rows, t, true);
     runner.backward(rows);
     // Guarding (callbacks.terminateOnNaN): a batch whose loss or gradient is not finite is not applied,

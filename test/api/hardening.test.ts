@@ -302,8 +302,8 @@ describe("training that diverges says so", () => {
 describe("nothing is silently ignored", () => {
   it.each([
     ["fit({ epoch })", (m: Sequential, x: number[][], y: number[]) => m.fit(x, y, { epoch: 3 } as never), /fit\(x, y, args\): unknown option 'epoch'; did you mean 'epochs'\? Valid options: epochs, batchSize/],
-    ["fit({ classWeight })", (m: Sequential, x: number[][], y: number[]) => m.fit(x, y, { classWeight: { 0: 2 } } as never), /unknown option 'classWeight' Valid options/],
-    ["fit({ sampleWeight })", (m: Sequential, x: number[][], y: number[]) => m.fit(x, y, { sampleWeight: [] } as never), /unknown option 'sampleWeight'/],
+    ["fit({ classWeigth })", (m: Sequential, x: number[][], y: number[]) => m.fit(x, y, { classWeigth: { 0: 2 } } as never), /unknown option 'classWeigth'; did you mean 'classWeight'\?/],
+    ["fit({ sampleWeight })", (m: Sequential, x: number[][], y: number[]) => m.fit(x, y, { sampleWeight: [] } as never), /sampleWeight \}\) must be 16 weights, one per sample/],
   ])("%s is a ValueError, before any weight changes", async (_what, call, message) => {
     const { x, y } = data(16, 12);
     const m = mlp(12);

@@ -90,6 +90,7 @@ const fitOptions = options({
   yieldEvery: maybe([1, "batch", "epoch", "never"], [0, -2]),
   seed: maybe(fc.integer({ min: 0, max: 99 })),
   initialEpoch: maybe([0], [1, 5]),
+  classWeight: maybe([{ 0: 2, 1: 0.5 }, { 1: 3 }], [{ 9: 1 }, { 0: -1 }, [1, 2]]),
 });
 
 const action = fc.oneof(
