@@ -84,6 +84,31 @@ export interface History {
 const FIT_OPTIONS = ["epochs", "batchSize", "shuffle", "validationSplit", "validationData", "initialEpoch", "verbose", "callbacks", "yieldEvery", "seed", "classWeight", "sampleWeight"];
 const isNode = () => typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string";
 
+/** The callbacks argument as a list, each checked (a misspelled hook would never be called). */
+export function checkCallbacks(what: string, callbacks: Callback | Callback[] | undefined): Callback[] {
+  const cbs: Callback[] = callbacks === undefined ? [] : Array.isArray(callbacks) ? callbacks : [callbacks];
+  cbs.forEach((cb, i) => {
+    if (cb === null || typeof cb !== "object") throw invalid(`${what}({ callbacks })[${i}]`, cb, "an object with onEpochEnd, onBatchEnd, ... methods");
+    // Plain objects' keys are checked; a class's methods are not enumerable.
+    for (const k in cb) if (/^on[A-Z]/.test(k) && !(HOOKS as readonly string[]).includes(k)) throw invalid(`${what}({ callbacks })[${i}] key`, k, `a hook: ${HOOKS.join(", ")}`);
+    for (const h of HOOKS) if (cb[h] !== undefined && typeof cb[h] !== "function") throw invalid(`${what}({ callbacks })[${i}].${h}`, cb[h], "a function");
+  });
+  return cbs;
+}
+
+/** Calls a hook on every callback in order, awaiting each; a model disposed by one stops training. */
+export function hookCaller(model: Sequential, cbs: Callback[], what: string): (hook: keyof Callback, ...a: unknown[]) => Promise<void> {
+  return async (hook, ...a) => {
+    for (const cb of cbs) {
+      const f = cb[hook] as ((...x: unknown[]) => unknown) | undefined;
+      if (!f) continue;
+      const r = f.apply(cb, a);
+      if (r && typeof (r as Promise<void>).then === "function") await r;
+      if (model.isDisposed) throw new ValueError(`model ${model.name} was disposed during ${what}() (by a callback's ${hook}); training stopped`);
+    }
+  };
+}
+
 export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: FitArgs = {}): Promise<History> {
   if (model.training) throw new ValueError("fit() was called while another fit() of this model is running; await the first");
   const { c, runner } = model.ready("fit");
@@ -103,13 +128,7 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
   const yieldEvery = ye === "batch" ? 1 : ye === "epoch" || ye === "never" ? 0 : ye;
   if (typeof yieldEvery !== "number" || !Number.isInteger(yieldEvery) || yieldEvery < 0) throw invalid("fit({ yieldEvery })", ye, "a positive integer number of batches, 'batch', 'epoch' or 'never'");
   if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0 || args.seed >= 2 ** 53)) throw invalid("fit({ seed })", args.seed, "a non-negative integer");
-  const cbs: Callback[] = args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks];
-  cbs.forEach((cb, i) => {
-    if (cb === null || typeof cb !== "object") throw invalid(`fit({ callbacks })[${i}]`, cb, "an object with onEpochEnd, onBatchEnd, ... methods");
-    // A misspelled hook would never be called (plain objects; a class's methods are not enumerable).
-    for (const k in cb) if (/^on[A-Z]/.test(k) && !(HOOKS as readonly string[]).includes(k)) throw invalid(`fit({ callbacks })[${i}] key`, k, `a hook: ${HOOKS.join(", ")}`);
-    for (const h of HOOKS) if (cb[h] !== undefined && typeof cb[h] !== "function") throw invalid(`fit({ callbacks })[${i}].${h}`, cb[h], "a function");
-  });
+  const cbs = checkCallbacks("fit", args.callbacks);
   // Loaded on first use: an app that never weighs samples does not carry the checks.
   let W = args.sampleWeight !== undefined || args.classWeight !== undefined ? (await import("./weights.js")).sampleWeights(args, Y, runner.outputDim) : undefined;
   let val: { X: Matrix; Y: Labels } | undefined;
@@ -159,15 +178,7 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
   const wantBatchLogs = cbs.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
   // The progress bar loads only where it is shown (Node's default; browsers default to silent).
   const progress: Progress | undefined = verbose ? new (await import("./progress.js")).Progress(epochs, n, steps, verbose) : undefined;
-  const call = async (hook: keyof Callback, ...a: unknown[]) => {
-    for (const cb of cbs) {
-      const f = cb[hook] as ((...x: unknown[]) => unknown) | undefined;
-      if (!f) continue;
-      const r = f.apply(cb, a);
-      if (r && typeof (r as Promise<void>).then === "function") await r;
-      if (model.isDisposed) throw new ValueError(`model ${model.name} was disposed during fit() (by a callback's ${hook}); training stopped`);
-    }
-  };
+  const call = hookCaller(model, cbs, "fit");
 
   const bad = new Float64Array(2).fill(-1); // [first batch whose loss was not finite, its loss], per epoch
   model.training = true;

@@ -31,7 +31,8 @@ export class Progress {
 
   constructor(
     private readonly epochs: number,
-    private readonly samples: number,
+    /** Samples per epoch (fitDataset sets it when an epoch ends). */
+    public samples: number,
     private readonly batches: number,
     verbose: 1 | 2,
   ) {

@@ -13,6 +13,7 @@ import { compactLabels, Runner, Totals, type Compiled } from "./runner.js";
 import { summaryLines } from "./summary.js";
 import { fit, type FitArgs, type History } from "./fit.js";
 import type { Gradients } from "./gradients.js";
+import type { DatasetLike, FitDatasetArgs } from "./dataset.js";
 import type { IOHandler, SaveResult } from "../io/handlers.js";
 import { modelToTopology, type TopologyJson } from "../io/topology.js";
 
@@ -218,6 +219,14 @@ export class Sequential {
   }
 
   /**
+   * Trains on batches streamed from a dataset (TF.js's fitDataset): an async or sync iterable of
+   * `{ xs, ys }` batches, or a TF.js Dataset. Async: its code loads on first use.
+   */
+  fitDataset(dataset: DatasetLike, args?: FitDatasetArgs): Promise<History> {
+    return import("./dataset.js").then((m) => m.fitDataset(this, dataset, args));
+  }
+
+  /**
    * Loss (and metrics) over x, y: a number, or [loss, ...metrics] when metrics were compiled; with
    * `returnDict: true`, { loss, acc, … } keyed as fit logs them (Keras's return_dict).
    */
@@ -236,11 +245,11 @@ export class Sequential {
     return results(t);
   }
 
-  /** @internal Inference pass with loss and metrics over prepared data. */
-  evaluateData(X: Matrix, Y: Labels, batchSize: number, t: Totals): Totals {
+  /** @internal Inference pass with loss and metrics over prepared data (added to t's sums when `more`). */
+  evaluateData(X: Matrix, Y: Labels, batchSize: number, t: Totals, more = false): Totals {
     const { c, runner } = this.ready("evaluate");
     runner.plan(Math.min(batchSize, X.shape[0]));
-    t.reset();
+    if (!more) t.reset();
     const n = X.shape[0];
     const oneHot = Y.kind === "ids" && c.needsOneHot;
     for (let start = 0; start < n; start += batchSize) {
