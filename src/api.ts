@@ -3,7 +3,7 @@
 export { sequential, Sequential, type CompileArgs } from "./model/sequential.js";
 export type { FitArgs, History } from "./model/fit.js";
 export type { Gradients } from "./model/gradients.js";
-export type { Batch, DatasetLike, FitDatasetArgs } from "./model/dataset.js";
+export type { Batch, BatchIterator, DatasetLike, FitDatasetArgs } from "./model/dataset.js";
 export type { DenseArgs } from "./layers/dense.js";
 export type { CommonArgs } from "./layers/layer.js";
 export type { Activation, ActivationName } from "./activations.js";

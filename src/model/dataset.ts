@@ -8,7 +8,7 @@ import "../api.js"; // so that in the browser build the code this lazy module sh
 import type { Sequential } from "./sequential.js";
 import { compactLabels, Totals } from "./runner.js";
 import { nextTurn } from "./yield.js";
-import { checkCallbacks, hookCaller, type History } from "./fit.js";
+import { checkCallbacks, endEpoch, epochLogs, hookCaller, type History } from "./fit.js";
 import { TerminateOnNaN, type Callback, type Logs } from "../callbacks.js";
 import { toLabels, toMatrix, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
 import { checkOptions, checkPositiveInt, invalid, ValueError } from "../errors.js";
@@ -27,8 +27,14 @@ export type DatasetLike =
   | Iterable<Batch>
   | {
     /** TF.js's Dataset.iterator(): an iterator whose next() gives (a promise of) { value, done }. */
-    iterator(): Promise<{ next(): Promise<IteratorResult<Batch>> | IteratorResult<Batch> }> | { next(): Promise<IteratorResult<Batch>> | IteratorResult<Batch> };
+    iterator(): Promise<BatchIterator> | BatchIterator;
   };
+
+/** An iterator of batches, as TF.js's Dataset.iterator() gives one. */
+export interface BatchIterator {
+  /** The next batch: (a promise of) { value, done }. */
+  next(): Promise<IteratorResult<Batch>> | IteratorResult<Batch>;
+}
 
 /** The options of model.fitDataset (TF.js's names; any other key is a ValueError). */
 export interface FitDatasetArgs {
@@ -52,7 +58,7 @@ export interface FitDatasetArgs {
   classWeight?: Record<number, number>;
 }
 
-type Iter = { next(): Promise<IteratorResult<Batch>> | IteratorResult<Batch> };
+type Iter = BatchIterator;
 
 /** A new iterator over the dataset (TF.js's iterator(), Symbol.asyncIterator or Symbol.iterator). */
 async function iterate(what: string, d: unknown): Promise<Iter> {
@@ -151,8 +157,6 @@ export async function fitDataset(model: Sequential, dataset: DatasetLike, args: 
       }
       if (b === 0 && !model.stopTraining) throw new ValueError(`fitDataset(dataset) gave no batch in epoch ${epoch}: without batchesPerEpoch each epoch reads the dataset anew, so it must be re-iterable (an iterator, such as a generator object, is read once)`);
       if (totals.rows === 0) break;
-      const logs: Logs = { loss: totals.loss / totals.rows };
-      c.metrics.forEach((m, i) => (logs[m.name] = totals.result(i)));
       if (valArrays) model.evaluateData(valArrays.X, valArrays.Y, Math.min(256, valArrays.X.shape[0]), valTotals);
       else if (vd !== undefined) {
         valTotals.reset();
@@ -164,18 +168,9 @@ export async function fitDataset(model: Sequential, dataset: DatasetLike, args: 
           model.evaluateData(batch.X, compactLabels(c, batch.Y), batch.X.shape[0], valTotals, true);
         }
       }
-      if (vd !== undefined) {
-        logs.val_loss = valTotals.loss / valTotals.rows;
-        c.metrics.forEach((m, i) => (logs[`val_${m.name}`] = valTotals.result(i)));
-      }
-      history.epoch.push(epoch);
-      for (const [key, v] of Object.entries(logs)) history.history[key].push(v);
       history.params.samples = totals.rows;
       if (progress) progress.samples = totals.rows;
-      progress?.epochEnd(epoch, logs);
-      await call("onEpochEnd", epoch, logs);
-      if (yieldEvery === 0 && ye === "epoch") await nextTurn();
-      if (model.isDisposed) throw new ValueError(`model ${model.name} was disposed during fitDataset(); training stopped`);
+      await endEpoch(model, history, epoch, epochLogs(totals, vd === undefined ? undefined : valTotals), progress, call, yieldEvery === 0 && ye === "epoch", "fitDataset");
     }
     await call("onTrainEnd", {});
   } finally {

@@ -84,6 +84,27 @@ export interface History {
 const FIT_OPTIONS = ["epochs", "batchSize", "shuffle", "validationSplit", "validationData", "initialEpoch", "verbose", "callbacks", "yieldEvery", "seed", "classWeight", "sampleWeight"];
 const isNode = () => typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string";
 
+/** An epoch's logs: the loss and metrics, and the validation's (val_*) when there is one. */
+export function epochLogs(t: Totals, val: Totals | undefined): Logs {
+  const logs: Logs = { loss: t.loss / t.rows };
+  t.list.forEach((m, i) => (logs[m.name] = t.result(i)));
+  if (val) {
+    logs.val_loss = val.loss / val.rows;
+    val.list.forEach((m, i) => (logs[`val_${m.name}`] = val.result(i)));
+  }
+  return logs;
+}
+
+/** The end of an epoch, as fit and fitDataset share it: History, the progress line, onEpochEnd, a turn of the event loop. */
+export async function endEpoch(model: Sequential, history: History, epoch: number, logs: Logs, progress: Progress | undefined, call: (hook: keyof Callback, ...a: unknown[]) => Promise<void>, turn: boolean, what: string): Promise<void> {
+  history.epoch.push(epoch);
+  for (const [key, v] of Object.entries(logs)) history.history[key].push(v);
+  progress?.epochEnd(epoch, logs);
+  await call("onEpochEnd", epoch, logs);
+  if (turn) await nextTurn();
+  if (model.isDisposed) throw new ValueError(`model ${model.name} was disposed during ${what}(); training stopped`);
+}
+
 /** The callbacks argument as a list, each checked (a misspelled hook would never be called). */
 export function checkCallbacks(what: string, callbacks: Callback | Callback[] | undefined): Callback[] {
   const cbs: Callback[] = callbacks === undefined ? [] : Array.isArray(callbacks) ? callbacks : [callbacks];
@@ -221,19 +242,8 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
           if (model.isDisposed) throw new ValueError(`model ${model.name} was disposed during fit(); training stopped`);
         }
       }
-      const logs: Logs = { loss: totals.loss / totals.rows };
-      c.metrics.forEach((m, i) => (logs[m.name] = totals.result(i)));
-      if (val) {
-        model.evaluateData(val.X, val.Y, valBatch, valTotals);
-        logs.val_loss = valTotals.loss / valTotals.rows;
-        c.metrics.forEach((m, i) => (logs[`val_${m.name}`] = valTotals.result(i)));
-      }
-      history.epoch.push(epoch);
-      for (const [key, v] of Object.entries(logs)) history.history[key].push(v);
-      progress?.epochEnd(epoch, logs);
-      await call("onEpochEnd", epoch, logs);
-      if (yieldEvery === 0 && ye === "epoch") await nextTurn();
-      if (model.isDisposed) throw new ValueError(`model ${model.name} was disposed during fit(); training stopped`);
+      if (val) model.evaluateData(val.X, val.Y, valBatch, valTotals);
+      await endEpoch(model, history, epoch, epochLogs(totals, val && valTotals), progress, call, yieldEvery === 0 && ye === "epoch", "fit");
     }
     await call("onTrainEnd", {});
   } finally {
