@@ -63,7 +63,7 @@ export interface Kernels {
 
   // normalization/ (per column of a [rows, cols] batch)
   col_moments(x: Ptr, rows: number, cols: number, mean: Ptr, vari: Ptr): void;
-  bn_inv_std(vari: Ptr, eps: number, inv: Ptr, cols: number): void;
+  bn_inv_std(vari: Ptr, eps: number, floor: number, inv: Ptr, cols: number): void;
   bn_forward(x: Ptr, y: Ptr, rows: number, cols: number, mean: Ptr, inv: Ptr, gamma: Ptr, beta: Ptr): void;
   bn_backward(x: Ptr, dy: Ptr, dx: Ptr, rows: number, cols: number, mean: Ptr, inv: Ptr, gamma: Ptr, dgamma: Ptr, dbeta: Ptr): void;
   bn_moving(mm: Ptr, mv: Ptr, mean: Ptr, vari: Ptr, cols: number, momentum: number, rest: number): void;

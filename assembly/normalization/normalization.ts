@@ -47,14 +47,14 @@ export function col_moments(x: usize, rows: i32, cols: i32, mean: usize, vari: u
   for (; c < cols; c++) store<f32>(at(vari, c), load<f32>(at(vari, c)) / n);
 }
 
-/** inv[c] = 1 / sqrt(var[c] + eps). */
-export function bn_inv_std(vari: usize, eps: f32, inv: usize, cols: i32): void {
+/** inv[c] = 1 / max(sqrt(var[c] + eps), floor): batch normalization's (floor 0), Keras's Normalization's (eps 0, floor 1e-7). */
+export function bn_inv_std(vari: usize, eps: f32, floor: f32, inv: usize, cols: i32): void {
   let c = 0;
   if (ASC_FEATURE_SIMD) {
-    const ve = f32x4.splat(eps), one = f32x4.splat(1);
-    for (; c + 4 <= cols; c += 4) v128.store(at(inv, c), f32x4.div(one, f32x4.sqrt(f32x4.add(v128.load(at(vari, c)), ve))));
+    const ve = f32x4.splat(eps), vf = f32x4.splat(floor), one = f32x4.splat(1);
+    for (; c + 4 <= cols; c += 4) v128.store(at(inv, c), f32x4.div(one, f32x4.max(f32x4.sqrt(f32x4.add(v128.load(at(vari, c)), ve)), vf)));
   }
-  for (; c < cols; c++) store<f32>(at(inv, c), <f32>1 / sqrt<f32>(load<f32>(at(vari, c)) + eps));
+  for (; c < cols; c++) store<f32>(at(inv, c), <f32>1 / max<f32>(sqrt<f32>(load<f32>(at(vari, c)) + eps), floor));
 }
 
 /** y[r, c] = (x[r, c] - mean[c]) · inv[c] · gamma[c] + beta[c] (y may be x). */

@@ -5,11 +5,12 @@ import { Dropout } from "./dropout.js";
 import { Flatten } from "./flatten.js";
 import { BatchNormalization, type BatchNormalizationArgs } from "./batchnorm.js";
 import { LayerNormalization, type LayerNormalizationArgs } from "./layernorm.js";
+import { Normalization, type NormalizationArgs } from "./normalization.js";
 import type { ActivationName } from "../activations.js";
 import type { CommonArgs } from "./layer.js";
 
 export { Layer } from "./layer.js";
-export { Dense, ActivationLayer, LeakyReLU, Dropout, Flatten, BatchNormalization, LayerNormalization };
+export { Dense, ActivationLayer, LeakyReLU, Dropout, Flatten, BatchNormalization, LayerNormalization, Normalization };
 
 /**
  * The layer factories, by TF.js's names. Every factory refuses an option it does not act on (naming the
@@ -38,4 +39,6 @@ export const layers = {
   batchNormalization: (args?: BatchNormalizationArgs) => new BatchNormalization(args),
   /** Layer normalization of each sample over its features: `epsilon` (0.001), `center`, `scale`, `betaInitializer`, `gammaInitializer`. */
   layerNormalization: (args?: LayerNormalizationArgs) => new LayerNormalization(args),
+  /** Keras's Normalization: (x - mean) / sqrt(variance) per feature, from `mean` and `variance` or `await layer.adapt(x)`. */
+  normalization: (args?: NormalizationArgs) => new Normalization(args),
 };

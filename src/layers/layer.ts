@@ -38,8 +38,8 @@ export interface Step {
 /** Per-batch buffers a layer asks the model to plan beyond its output (dropout's mask, its PRNG state). */
 export type Alloc = (floats: number) => number;
 
-/** Fills n floats at a pointer with a value (how a layer sets its state buffers). */
-export type Fill = (ptr: number, n: number, value: number) => void;
+/** Fills n floats at a pointer with a value, or copies n values there (how a layer sets its state buffers). */
+export type Fill = (ptr: number, n: number, value: number | ArrayLike<number>) => void;
 
 /** Arguments every layer takes (TF.js's names). */
 export interface CommonArgs {
@@ -197,6 +197,12 @@ export abstract class Layer {
 
   /** @internal Sets the state buffers allocState asked for (once, when the model is built). */
   init(_fill: Fill): void {}
+
+  /** @internal Throws when the layer cannot run yet (a Normalization never adapted), before anything runs. */
+  checkReady(): void {}
+
+  /** @internal The model wrote the layer's weights (setWeights, a loaded model). */
+  weightsSet(): void {}
 
   /** @internal Seeds the layer's PRNG stream, if it has one (from `seed`, else its own or the global sequence). */
   reseed(_k: Kernels, _seed?: number): void {}

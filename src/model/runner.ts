@@ -157,7 +157,7 @@ export class Runner {
     const st = alloc(4);
     for (const p of this.params) p.initializer.fill(this.k, st, p.value, p.size, p.fanIn, p.fanOut);
     for (const layer of this.layers) {
-      layer.init((p, n, v) => this.arena.f32(p, n).fill(v));
+      layer.init((p, n, v) => (typeof v === "number" ? this.arena.f32(p, n).fill(v) : this.arena.f32(p, n).set(v)));
       layer.reseed(this.k);
     }
     seedStream(this.k, this.shuffleState, nextSeed(), STREAM.shuffle);

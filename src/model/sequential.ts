@@ -273,6 +273,7 @@ export class Sequential {
     const X = toMatrix("predict(x)", x, this.layout().inputShape, !this.runner);
     const batchSize = checkPositiveInt("predict({ batchSize })", args.batchSize ?? 256);
     if (this.training) throw new ValueError("predict() was called while fit() is running; await fit() first");
+    for (const l of this.layers) l.checkReady();
     const runner = this.build();
     const n = X.shape[0];
     runner.plan(Math.min(batchSize, n));
@@ -343,6 +344,7 @@ export class Sequential {
   ready(what: string): { c: Compiled; runner: Runner } {
     this.checkAlive();
     if (!this.compiled || !this.runner) throw new ValueError(`${what}() needs a compiled model: call model.compile({ optimizer, loss }) first`);
+    for (const l of this.layers) l.checkReady();
     if (what !== "evaluate" && this.runner.trainedFlags !== this.layers.map((l) => +l.trainable).join("")) {
       throw new ValueError(`${what}(): a layer's trainable changed after compile; call model.compile again to train with it (as in Keras)`);
     }
@@ -402,6 +404,7 @@ export class Sequential {
     });
     const runner = this.build();
     copies.forEach((c, i) => runner.writeParam(runner.params[i], c));
+    for (const l of this.layers) l.weightsSet();
   }
 
   /**

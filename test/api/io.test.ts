@@ -146,7 +146,7 @@ describe("unsupported and broken files", () => {
   };
 
   it("another layer class or an activation we lack is named, with what is supported", async () => {
-    await expect(loadLayersModel(await withTopology((l) => (l[1].class_name = "Conv2D")))).rejects.toThrow(/layer class "Conv2D" is not supported; supported: Dense, Activation, LeakyReLU, Dropout, Flatten, BatchNormalization, LayerNormalization, InputLayer/);
+    await expect(loadLayersModel(await withTopology((l) => (l[1].class_name = "Conv2D")))).rejects.toThrow(/layer class "Conv2D" is not supported; supported: Dense, Activation, LeakyReLU, Dropout, Flatten, BatchNormalization, LayerNormalization, Normalization, InputLayer/);
     await expect(loadLayersModel(await withTopology((l) => (l[0].config.activation = "elu")))).rejects.toThrow(/activation "elu" is not supported; supported: linear, relu, sigmoid, tanh, softmax/);
     await expect(loadLayersModel({ ...(await base()), modelTopology: { class_name: "Functional", config: {} } })).rejects.toThrow(/class_name "Functional" is not supported; supported: Sequential/);
   });

@@ -13,6 +13,7 @@ const LAYERS: Record<string, () => Layer> = {
   LeakyReLU: () => layers.leakyReLU({ alpha: 0.2 }),
   Dropout: () => layers.dropout({ rate: 0.3, seed: 5 }),
   Flatten: () => layers.flatten(),
+  Normalization: () => layers.normalization({ mean: [0.1, -0.2, 0.3, 0, 0.5, -1], variance: [0.5, 2, 1, 0.25, 3, 1] }),
   LayerNormalization: () => layers.layerNormalization({ gammaInitializer: initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 3 }), betaInitializer: initializers.randomNormal({ seed: 4 }) }),
   BatchNormalization: () => layers.batchNormalization({ momentum: 0.9, gammaInitializer: initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 1 }), betaInitializer: initializers.randomNormal({ seed: 2 }) }),
 };

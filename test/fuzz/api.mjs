@@ -34,6 +34,7 @@ const hiddenLayer = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("leakyReLU"), args: options({ alpha: maybe([0, 0.1, 0.3, 2], [-1]) }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("batchNormalization"), args: options({ momentum: maybe([0, 0.9, 0.99], [1, -0.1]), epsilon: maybe([1e-3, 1e-5], [0]), center: maybe(fc.boolean()), scale: maybe(fc.boolean()), trainable: maybe(fc.boolean()) }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("flatten"), args: options({}) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("normalization"), args: options({ mean: maybe([0, 1.5], ["x"]), variance: maybe([1, 4], [-1]) }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("layerNormalization"), args: options({ epsilon: maybe([1e-3, 1e-5], [0, -1]), center: maybe(fc.boolean()), scale: maybe(fc.boolean()), axis: maybe([-1], [0, 2]) }) }) },
 );
 const modelSpec = fc.record({

@@ -1,6 +1,6 @@
 // A model's whole state as one comparable string of bits: built or not, disposed or not, every weight,
 // the compiled optimizer (class, step count, learning rate, every slot) and the PRNG streams training
-// continues (shuffling, each dropout). The fuzzers compare it before and after a call that failed.
+// continues (shuffling, each layer's stream), and each Normalization's statistics (params: state too). The fuzzers compare it before and after a call that failed.
 export function stateOf(m) {
   if (!m) return "none";
   if (m.isDisposed) return "disposed";
@@ -13,9 +13,9 @@ export function stateOf(m) {
     for (const s of p.slots) put(s, p.size, "f");
   }
   put(r.shuffleState, 4, "i");
-  for (const l of m.layers) if (l.className === "Dropout") put(l.state, 4, "i");
+  for (const l of m.layers) if (l.rng) put(l.rng, 4, "i"); // every layer's PRNG stream (dropout's)
   const c = m.compiled;
-  const opt = c ? `${c.optimizer.className} ${c.optimizer.iterations} ${c.optimizer.learningRate} ${c.loss} ${c.metrics}` : "uncompiled";
+  const opt = c ? `${c.optimizer.className} ${c.optimizer.iterations} ${c.optimizer.learningRate} ${JSON.stringify(c.loss)} ${c.metrics.map((x) => x.name)}` : "uncompiled";
   return `${opt}|${words.join("|")}`;
 }
 

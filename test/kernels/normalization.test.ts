@@ -24,7 +24,7 @@ function runAll(s: Scratch, rows: number, cols: number, seed: number) {
   const mean = s.alloc(cols), vari = s.alloc(cols), inv = s.alloc(cols), y = s.alloc(rows * cols);
   const dg = s.alloc(cols), db = s.alloc(cols), dx = s.alloc(rows * cols);
   s.k.col_moments(px, rows, cols, mean, vari);
-  s.k.bn_inv_std(vari, EPS, inv, cols);
+  s.k.bn_inv_std(vari, EPS, 0, inv, cols);
   s.k.bn_forward(px, y, rows, cols, mean, inv, pg, pb);
   s.k.bn_backward(px, pdy, dx, rows, cols, mean, inv, pg, dg, db);
   const mm = s.put(randomArray(cols, seed + 4)), mv = s.put(randomArray(cols, seed + 5, 0.5, 2));
@@ -91,7 +91,7 @@ describe.each(BUILDS)("batch normalization against PyTorch 1.13's BatchNorm1d in
     const px = s.put(c.x), pdy = s.put(c.dy), pg = s.put(c.gamma), pb = s.put(c.beta);
     const mean = s.alloc(cols), vari = s.alloc(cols), inv = s.alloc(cols), y = s.alloc(rows * cols), dx = s.alloc(rows * cols), dg = s.alloc(cols), db = s.alloc(cols);
     s.k.col_moments(px, rows, cols, mean, vari);
-    s.k.bn_inv_std(vari, c.eps, inv, cols);
+    s.k.bn_inv_std(vari, c.eps, 0, inv, cols);
     s.k.bn_forward(px, y, rows, cols, mean, inv, pg, pb);
     s.k.bn_backward(px, pdy, dx, rows, cols, mean, inv, pg, dg, db);
     expectClose(s.get(y, rows * cols), c.y, (i) => 2e-5 + 2e-5 * Math.abs(c.y[i]), "y");
