@@ -115,6 +115,13 @@ const elementwise = [
   ["adam update", 28, (e, p) => () => e.k.opt_adam(p[1], p[0], p[2], p[3], N, 0.001, 0.9, 0.1, 0.999, 0.001, 1e-7, 1, 1)],
   ["dropout forward (PCG32 draws)", 12, (e, p) => () => e.k.dropout_forward(p[4], p[0], p[1], p[2], N, 0.3, 1 / 0.7)],
   ["bias_grad (rows of 128)", 4, (e, p) => () => e.k.bias_grad(N / 128, 128, p[0], p[1], 0)],
+  // Normalization, rows of 128 features: batch norm reads x twice (moments) and writes y; its backward
+  // reads x and dy twice and writes dx; layer norm reads each row three times and writes it once.
+  ["batch norm moments (rows of 128)", 8, (e, p) => () => e.k.col_moments(p[0], N / 128, 128, p[1], p[1] + 512)],
+  ["batch norm forward (rows of 128)", 8, (e, p) => () => e.k.bn_forward(p[0], p[1], N / 128, 128, p[2], p[3], p[2] + 512, p[3] + 512)],
+  ["batch norm backward (rows of 128)", 20, (e, p) => () => e.k.bn_backward(p[0], p[1], p[1], N / 128, 128, p[2], p[3], p[2] + 512, p[2] + 1024, p[3] + 1024)],
+  ["layer norm forward (rows of 128)", 16, (e, p) => () => e.k.ln_forward(p[0], p[1], N / 128, 128, p[2], p[3], 1e-3, p[3] + 2048)],
+  ["layer norm backward (rows of 128)", 20, (e, p) => () => e.k.ln_backward(p[0], p[1], p[1], N / 128, 128, p[2], p[3] + 2048, p[2] + 1024, p[3] + 1024)],
 ];
 for (const [name, bytesPerElem, make] of elementwise) {
   const rates = [simd, scalar].map((e) => {

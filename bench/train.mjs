@@ -42,6 +42,9 @@ const CONFIGS = [
   { name: "SGD lr 0.01, batch 32", opt: "sgd", lr: 0.01, batch: 32 },
   { name: "SGD lr 0.01, batch 128", opt: "sgd", lr: 0.01, batch: 128 },
   { name: "Adam lr 1e-3, batch 128", opt: "adam", lr: 1e-3, batch: 128 },
+  // The same MLP with BatchNormalization after each hidden dense layer (Keras's momentum 0.99 and epsilon
+  // 1e-3; PyTorch's BatchNorm1d with momentum 0.01 and eps 1e-3, the same averages).
+  { name: "Adam 1e-3, b128, BatchNorm", opt: "adam", lr: 1e-3, batch: 128, bn: true },
 ];
 
 // Every library is timed the same way: the fastest of the epochs after the first, from onEpochBegin to
@@ -57,19 +60,24 @@ function epochTimer() {
   };
 }
 
-function myelinModel(m) {
+/** The MLP in myelin's or TF.js's API (the same names), with BatchNormalization after each hidden layer when bn. */
+function mlp(m, bn = false) {
+  const norm = () => (bn ? [m.layers.batchNormalization()] : []);
   return m.sequential({
     layers: [
       m.layers.dense({ units: 128, activation: "relu", inputShape: [784] }),
+      ...norm(),
       m.layers.dense({ units: 64, activation: "relu" }),
+      ...norm(),
       m.layers.dense({ units: 10, activation: "softmax" }),
     ],
   });
 }
+const myelinModel = (m, bn) => mlp(m, bn);
 
 async function myelinRate(cfg) {
   myelin.setSeed(1);
-  const model = myelinModel(myelin);
+  const model = myelinModel(myelin, cfg.bn);
   const opt = cfg.opt === "sgd" ? myelin.optimizers.sgd({ learningRate: cfg.lr }) : myelin.optimizers.adam({ learningRate: cfg.lr });
   model.compile({ optimizer: opt, loss: "categoricalCrossentropy" });
   const x = { data: train.x.subarray(0, trainN * 784), shape: [trainN, 784] }, y = { data: train.onehot.subarray(0, trainN * 10), shape: [trainN, 10] };
@@ -80,13 +88,7 @@ async function myelinRate(cfg) {
 }
 
 async function tfRate(tf, cfg, samples) {
-  const model = tf.sequential({
-    layers: [
-      tf.layers.dense({ units: 128, activation: "relu", inputShape: [784] }),
-      tf.layers.dense({ units: 64, activation: "relu" }),
-      tf.layers.dense({ units: 10, activation: "softmax" }),
-    ],
-  });
+  const model = mlp(tf, cfg.bn);
   const opt = cfg.opt === "sgd" ? tf.train.sgd(cfg.lr) : tf.train.adam(cfg.lr);
   model.compile({ optimizer: opt, loss: "categoricalCrossentropy" });
   const x = tf.tensor2d(train.x.subarray(0, samples * 784), [samples, 784]);
@@ -231,7 +233,7 @@ results.forEach((r, i) => {
   const [t1, t2] = haveTorch ? torch.map((t) => t.train[i]) : [];
   console.log(`${r.cfg.name.padEnd(26)}${pad(fmt(r.myelin[0]), 10)}${pad(fmt(r.myelin[1]), 10)}${pad(fmt(r.tfWasm), 12)}${pad(fmt(r.tfCpu), 11)}${pad(fmt(t1), 10)}${pad(fmt(t2), 10)} |${pad(x(r.myelin[1], r.myelin[0]), 7)}${pad(x(r.myelin[1], r.tfWasm), 9)}${pad(x(r.myelin[0], t1), 12)}${pad(x(r.myelin[1], t2), 12)}`);
 });
-console.log("\nmyelin on one thread, whole training step (forward, backward, update, staging): GFLOP/s and % of the SIMD peak");
+console.log("\nmyelin on one thread, whole training step (forward, backward, update, staging): GFLOP/s of the dense layers and % of the SIMD peak");
 results.forEach((r) => {
   const g = (r.myelin[0] * FLOP_PER_SAMPLE) / 1e9;
   console.log(`${r.cfg.name.padEnd(26)}${pad(g.toFixed(1), 10)} GFLOP/s ${pad((100 * g / peak).toFixed(0), 4)} %`);

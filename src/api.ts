@@ -22,6 +22,8 @@ export type { BatchNormalizationArgs } from "./layers/batchnorm.js";
 export type { LayerNormalizationArgs } from "./layers/layernorm.js";
 export type { AffineArgs } from "./layers/affine.js";
 export { optimizers, Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad } from "./optim/index.js";
+/** TF.js's name for the optimizer factories: `tf.train.adam(0.001)` ports unchanged (`optimizers.adam(0.001)`). */
+export { optimizers as train } from "./optim/index.js";
 export { initializers, setSeed, type Initializer } from "./initializers.js";
 export { regularizers, type Regularizer } from "./regularizers.js";
 export { callbacks, EarlyStopping, type Callback, type Logs } from "./callbacks.js";

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { BUILDS, loadEngine, Scratch } from "../helpers/engines.js";
 import { expectClose, randomArray, rng } from "../helpers/check.js";
-import { bce, bceLogits, cce, mse, oneHot, softmaxCce, type LossRef } from "../reference/losses.js";
+import { bce, bceLogits, cce, kerasLoss, mse, oneHot, softmaxCce, type KerasLoss, type LossRef } from "../reference/losses.js";
 
 type Kind = "mse" | "bce" | "bceLogits" | "cce" | "sparseCce" | "softmaxCce" | "sparseSoftmaxCce";
 const KINDS: Kind[] = ["mse", "bce", "bceLogits", "cce", "sparseCce", "softmaxCce", "sparseSoftmaxCce"];
@@ -143,4 +143,73 @@ describe.each(BUILDS)("losses (%s build)", (build) => {
     expect(Array.from(got.prob)).toEqual([1, 0, 0]);
     expect(Array.from(got.grad!.subarray(0, 3))).toEqual([0, 0, 0]);
   });
+});
+
+// The elementwise losses (loss_elem) and categorical hinge (loss_cat_hinge): value against Keras's
+// formula in float64 (test/reference/losses.ts), gradient by central finite differences of the kernel's
+// own float64-summed loss, a canary after the gradient, and the same bits from both builds.
+const ELEM: [KerasLoss, number, number, number][] = [
+  // kind, code, prediction range lo, hi (targets drawn to suit each loss)
+  ["mae", 0, -2, 2], ["huber", 1, -3, 3], ["logcosh", 2, -3, 3], ["hinge", 3, -2, 2], ["squaredHinge", 4, -2, 2],
+  ["kld", 5, 0.05, 1], ["poisson", 6, 0.05, 3], ["msle", 7, 0.05, 3], ["mape", 8, -3, 3],
+];
+const target = (kind: KerasLoss, r: () => number) =>
+  kind === "hinge" || kind === "squaredHinge" ? (r() < 0.5 ? -1 : 1) : kind === "kld" ? 0.05 + r() : kind === "poisson" ? Math.floor(r() * 4) : kind === "msle" ? r() * 3 : kind === "mape" ? (r() < 0.5 ? -1 : 1) * (0.2 + r()) : r() * 4 - 2;
+
+describe.each(BUILDS)("elementwise and categorical hinge losses (%s build)", (build) => {
+  it.each(ELEM.map((e) => [e[0], e] as const))("%s: Keras's value on every shape, finite-difference gradient, canary", async (_n, [kind, code, lo, hi]) => {
+    const s = new Scratch(await loadEngine(build));
+    SHAPES.forEach(([rows, cols], si) => {
+      s.reset();
+      const n = rows * cols, r = rng(si + 1);
+      const x = randomArray(n, si + 7, lo, hi), y = Float32Array.from({ length: n }, () => target(kind, r));
+      const count = kind === "kld" ? rows : n;
+      const px = s.put(x), py = s.put(y), g = s.alloc(n);
+      const delta = kind === "huber" ? 0.7 : 1;
+      const loss = s.k.loss_elem(code, px, py, g, n, count, delta);
+      expect(Number.isNaN(s.get(g, n + 1)[n]), "canary").toBe(true);
+      expectClose([loss], [kerasLoss(kind, x, y, rows, cols, delta)], 1e-5 * Math.max(1, Math.abs(loss)), `${kind} [${rows}, ${cols}]`);
+      const grad = s.get(g, n);
+      for (const i of [0, Math.floor(n / 2), n - 1]) {
+        const at = (d: number) => { const x2 = Float64Array.from(x); x2[i] += d; return kerasLoss(kind, x2, y, rows, cols, delta); };
+        const h = 1e-4, fd = (at(h) - at(-h)) / (2 * h);
+        if (kind === "mae" || kind === "mape" || kind === "hinge") if (Math.abs(at(h) - 2 * at(0) + at(-h)) > 1e-9) continue; // at a kink: no derivative
+        expectClose([grad[i]], [fd], 1e-4 + 1e-3 * Math.abs(fd), `${kind} [${rows}, ${cols}] d/dx[${i}]`);
+      }
+    });
+  });
+
+  it("categoricalHinge: Keras's value per row, its gradient -y + one-hot(argmax (1 - y) p) where positive", async () => {
+    const s = new Scratch(await loadEngine(build));
+    SHAPES.filter(([, c]) => c > 1).forEach(([rows, cols], si) => {
+      s.reset();
+      const n = rows * cols, r = rng(si + 3);
+      const x = randomArray(n, si + 9, -1, 1), labels = Int32Array.from({ length: rows }, () => Math.floor(r() * cols));
+      const y = Float32Array.from(oneHot(labels, cols));
+      const g = s.alloc(n);
+      const loss = s.k.loss_cat_hinge(s.put(x), s.put(y), g, rows, cols);
+      expect(Number.isNaN(s.get(g, n + 1)[n]), "canary").toBe(true);
+      expectClose([loss], [kerasLoss("categoricalHinge", x, y, rows, cols)], 1e-6, `[${rows}, ${cols}]`);
+      const grad = s.get(g, n);
+      for (let i = 0; i < n; i++) {
+        const at = (d: number) => { const x2 = Float64Array.from(x); x2[i] += d; return kerasLoss("categoricalHinge", x2, y, rows, cols); };
+        const fd = (at(1e-5) - at(-1e-5)) / 2e-5;
+        expectClose([grad[i]], [fd], 1e-4, `[${rows}, ${cols}] d/dx[${i}]`);
+      }
+    });
+  });
+});
+
+it("the SIMD and scalar builds give the same bits for loss_elem and loss_cat_hinge", async () => {
+  const [a, b] = await Promise.all(BUILDS.map(async (build) => new Scratch(await loadEngine(build))));
+  for (const [kind, code, lo, hi] of ELEM) {
+    const run = (s: Scratch) => {
+      s.reset();
+      const r = rng(2), x = randomArray(70, 3, lo, hi), y = Float32Array.from({ length: 70 }, () => target(kind, r));
+      const g = s.alloc(70);
+      const l = s.k.loss_elem(code, s.put(x), s.put(y), g, 70, 70, 1);
+      return [l, ...s.get(g, 70)];
+    };
+    expect(run(a), kind).toEqual(run(b));
+  }
 });
