@@ -101,6 +101,18 @@ describe.skipIf(!isNode)("TF.js interop", async () => {
     expectClose((theirs.predict(tf.tensor4d(imgs)) as import("@tensorflow/tfjs").Tensor).dataSync(), ours.predict(imgs as never).data, 1e-5, "myelin flatten model predicted by TF.js");
   });
 
+  it("a TF.js model with an explicit InputLayer loads in myelin (its shape goes to the next layer) and saves back for TF.js", async () => {
+    const t = tf.sequential({ layers: [tf.layers.inputLayer({ inputShape: [4] }), tf.layers.dense({ units: 5, activation: "tanh" }), tf.layers.dense({ units: 2 })] });
+    let art: ModelArtifacts | undefined;
+    await t.save(tf.io.withSaveHandler(async (a) => { art = a as unknown as ModelArtifacts; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } }; }));
+    expect((art!.modelTopology as { config: { layers: { class_name: string }[] } }).config.layers[0].class_name).toBe("InputLayer");
+    const ours = await loadLayersModel(art!);
+    expect(ours.layers.map((l) => l.className)).toEqual(["Dense", "Dense"]);
+    expectClose(ours.predict(X).data, (t.predict(tf.tensor2d(X)) as import("@tensorflow/tfjs").Tensor).dataSync(), 1e-5, "InputLayer model in myelin");
+    const back = await tf.loadLayersModel(tf.io.fromMemory((await ours.save("memory")).artifacts as never));
+    expectClose((back.predict(tf.tensor2d(X)) as import("@tensorflow/tfjs").Tensor).dataSync(), ours.predict(X).data, 1e-5, "and back in TF.js");
+  });
+
   it("loads tfjs-converter's older Keras form (model_config, bare layer list, VarianceScaling) as TF.js does", async () => {
     const exp = await readJson<{ inputs: number[][]; outputs: number[] }>(projectUrl("test/fixtures/keras-converter/expected.json"));
     const m = await loadLayersModel(new URL("model.json", projectUrl("test/fixtures/keras-converter/")).href);
