@@ -1,5 +1,5 @@
 // Losses (TF.js names, Keras's snake_case aliases and options), and how each maps onto the kernels. A loss runs in wasm: a JavaScript function cannot be one (compile says so).
-import { checkNumber, checkOptions, describe, invalid, lookup, ValueError } from "./errors.js";
+import { checkNumber, checkOptions, invalid, lookup, ValueError } from "./errors.js";
 
 export type LossKind = "mse" | "bce" | "cce" | "scce" | "mae" | "huber" | "logcosh" | "hinge" | "squaredHinge" | "categoricalHinge" | "kld" | "poisson" | "msle" | "mape";
 
