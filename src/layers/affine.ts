@@ -2,7 +2,7 @@
 // and LayerNormalization epsilon and the learned scale gamma and offset beta (either may be off, as Keras's
 // center and scale), with per-feature buffers of ones and zeros standing in for them and for their
 // gradients when they are off or frozen.
-import { Layer, type Alloc, type CommonArgs, type Fill, type Param } from "./layer.js";
+import { Layer, type Alloc, type CommonArgs, type Fill } from "./layer.js";
 import { getInitializer, initializerJson, type Initializer, type InitializerLike } from "../initializers.js";
 import { checkNumber, invalid } from "../errors.js";
 
@@ -77,11 +77,22 @@ export abstract class AffineNorm extends Layer {
     return this.buf + 4 * i * this.outputDim;
   }
 
-  /** @internal gamma and beta (or ones and zeros), and where their gradients go (scratch when not trained). */
-  protected get affine(): { gamma: number; beta: number; dgamma: number; dbeta: number } {
-    const p = this.params;
-    const g: Param | undefined = this.scale ? p[0] : undefined;
-    const b: Param | undefined = this.center ? p[+this.scale] : undefined;
-    return { gamma: g ? g.value : this.part(0), beta: b ? b.value : this.part(1), dgamma: g?.grad || this.part(2), dbeta: b?.grad || this.part(3) };
+  // gamma and beta (or ones and zeros), and where their gradients go (scratch when not trained): numbers,
+  // not an object, so that a training step allocates nothing.
+  /** @internal */
+  protected get gamma(): number {
+    return this.scale ? this.params[0].value : this.part(0);
+  }
+  /** @internal */
+  protected get beta(): number {
+    return this.center ? this.params[+this.scale].value : this.part(1);
+  }
+  /** @internal */
+  protected get dgamma(): number {
+    return (this.scale && this.params[0].grad) || this.part(2);
+  }
+  /** @internal */
+  protected get dbeta(): number {
+    return (this.center && this.params[+this.scale].grad) || this.part(3);
   }
 }

@@ -53,16 +53,15 @@ export class BatchNormalization extends AffineNorm {
   forward(s: Step): void {
     const { k, rows } = s;
     const c = this.outputDim, p = this.params;
-    const { gamma, beta } = this.affine;
-    const [mm, mv] = p.slice(-2);
+    const mm = p[p.length - 2].value, mv = p[p.length - 1].value;
     if (s.training && this.trainable) {
       k.col_moments(this.input, rows, c, this.part(4), this.part(5));
       k.bn_inv_std(this.part(5), this.epsilon, 0, this.part(6), c);
-      k.bn_forward(this.input, this.output, rows, c, this.part(4), this.part(6), gamma, beta);
-      k.bn_moving(mm.value, mv.value, this.part(4), this.part(5), c, this.momentum, 1 - this.momentum);
+      k.bn_forward(this.input, this.output, rows, c, this.part(4), this.part(6), this.gamma, this.beta);
+      k.bn_moving(mm, mv, this.part(4), this.part(5), c, this.momentum, 1 - this.momentum);
     } else {
-      k.bn_inv_std(mv.value, this.epsilon, 0, this.part(6), c);
-      k.bn_forward(this.input, this.output, rows, c, mm.value, this.part(6), gamma, beta);
+      k.bn_inv_std(mv, this.epsilon, 0, this.part(6), c);
+      k.bn_forward(this.input, this.output, rows, c, mm, this.part(6), this.gamma, this.beta);
     }
   }
 
@@ -70,9 +69,8 @@ export class BatchNormalization extends AffineNorm {
   backward(s: Step, dy: number): number {
     const { k, rows } = s;
     const c = this.outputDim;
-    const { gamma, dgamma, dbeta } = this.affine;
-    if (this.trainable) k.bn_backward(this.input, dy, dy, rows, c, this.part(4), this.part(6), gamma, dgamma, dbeta);
-    else k.bn_forward(dy, dy, rows, c, this.part(1), this.part(6), gamma, this.part(1)); // frozen: an affine map, dx = dy · inv · gamma
+    if (this.trainable) k.bn_backward(this.input, dy, dy, rows, c, this.part(4), this.part(6), this.gamma, this.dgamma, this.dbeta);
+    else k.bn_forward(dy, dy, rows, c, this.part(1), this.part(6), this.gamma, this.part(1)); // frozen: an affine map, dx = dy · inv · gamma
     return dy;
   }
 }

@@ -97,7 +97,7 @@ export class Dense extends Layer {
   backward(s: Step, dy: number, dx: number): number {
     const { k, rows } = s;
     const n = this.units;
-    const [w, b] = this.params;
+    const w = this.params[0], b = this.useBias ? this.params[1] : undefined; // indexed: no iterator in a step
     if (!this.deferActivation) {
       if (this.activation.code === Act.softmax) k.softmax_backward(this.output, dy, dy, rows, n);
       else if (this.activation.code !== Act.linear) k.act_backward(this.activation.code, this.output, dy, dy, rows * n, this.activation.alpha);

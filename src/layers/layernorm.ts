@@ -37,14 +37,12 @@ export class LayerNormalization extends AffineNorm {
 
   /** @internal */
   forward(s: Step): void {
-    const { gamma, beta } = this.affine;
-    s.k.ln_forward(this.input, this.output, s.rows, this.outputDim, gamma, beta, this.epsilon, this.stats);
+    s.k.ln_forward(this.input, this.output, s.rows, this.outputDim, this.gamma, this.beta, this.epsilon, this.stats);
   }
 
   /** @internal */
   backward(s: Step, dy: number): number {
-    const { gamma, dgamma, dbeta } = this.affine;
-    s.k.ln_backward(this.input, dy, dy, s.rows, this.outputDim, gamma, this.stats, dgamma, dbeta);
+    s.k.ln_backward(this.input, dy, dy, s.rows, this.outputDim, this.gamma, this.stats, this.dgamma, this.dbeta);
     return dy;
   }
 }

@@ -97,8 +97,9 @@ export async function fitDataset(model: Sequential, dataset: DatasetLike, args: 
   const yieldEvery = ye === "batch" ? 1 : ye === "epoch" || ye === "never" ? 0 : ye;
   if (typeof yieldEvery !== "number" || !Number.isInteger(yieldEvery) || yieldEvery < 0) throw invalid("fitDataset({ yieldEvery })", ye, "a positive integer number of batches, 'batch', 'epoch' or 'never'");
   const cbs = checkCallbacks("fitDataset", args.callbacks);
-  const weigh = args.classWeight !== undefined ? (await import("./weights.js")).sampleWeights : undefined;
-  if (weigh) weigh({ classWeight: args.classWeight }, { kind: "ids", data: new Int32Array(0), rows: 0 }, runner.outputDim); // checks the table now
+  // The class weights' table, checked once (each batch's single-output labels are checked to be 0/1).
+  const w8 = args.classWeight !== undefined ? await import("./weights.js") : undefined;
+  const W = w8 && { classes: w8.classTable("fitDataset({ classWeight })", args.classWeight, runner.outputDim) };
   const shape = runner.inputShape, units = runner.outputDim;
   // Validation: arrays (converted once) or a dataset (read each epoch).
   let valArrays: { X: Matrix; Y: Labels } | undefined;
@@ -140,7 +141,7 @@ export async function fitDataset(model: Sequential, dataset: DatasetLike, args: 
         if (!batch) break;
         const rows = batch.X.shape[0];
         const Y = compactLabels(c, batch.Y);
-        const W = weigh?.({ classWeight: args.classWeight }, Y, units);
+        w8?.checkClasses(`${what}.ys with classWeight`, Y);
         const logs: Logs = { batch: b, size: rows };
         await call("onBatchBegin", b, logs);
         grow(rows);

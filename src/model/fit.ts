@@ -3,7 +3,7 @@
 // batches. A step allocates nothing: per-fit objects (the index order, one logs object) are made
 // before the first batch.
 import type { Sequential } from "./sequential.js";
-import { compactLabels, Totals } from "./runner.js";
+import { compactLabels, Totals, type SampleWeights } from "./runner.js";
 import type { Progress } from "./progress.js";
 import { nextTurn } from "./yield.js";
 import { HOOKS, TerminateOnNaN, type Callback, type Logs } from "../callbacks.js";
@@ -166,7 +166,7 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
     val = { X: sliceRows(X, n - nVal, n), Y: sliceLabels(Y, n - nVal, n) };
     X = sliceRows(X, 0, n - nVal);
     Y = sliceLabels(Y, 0, n - nVal);
-    W = W?.slice(0, n - nVal);
+    if (W?.sample) W.sample = W.sample.slice(0, n - nVal);
   }
 
   const keys = ["loss", ...c.metrics.map((m) => m.name)];
@@ -259,7 +259,7 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
  * Training steps for batches [b0, b1) of an epoch (no awaits, so no boxed locals). The first batch
  * whose loss is not finite is noted in `bad` (its index and loss).
  */
-function trainSpan(model: Sequential, X: Matrix, Y: Labels, W: Float32Array | undefined, order: Int32Array, b0: number, b1: number, batchSize: number, n: number, totals: Totals, bad: Float64Array): void {
+function trainSpan(model: Sequential, X: Matrix, Y: Labels, W: SampleWeights | undefined, order: Int32Array, b0: number, b1: number, batchSize: number, n: number, totals: Totals, bad: Float64Array): void {
   for (let b = b0; b < b1 && !model.stopTraining; b++) {
     const start = b * batchSize;
     model.trainStep(X, Y, order, start, Math.min(batchSize, n - start), totals, W);

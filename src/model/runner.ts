@@ -23,6 +23,14 @@ export interface Compiled {
   needsOneHot: boolean;
 }
 
+/** fit's sample weights, checked (src/model/weights.ts): per sample, and per class. */
+export interface SampleWeights {
+  /** One weight per sample. */
+  sample?: Float32Array;
+  /** One weight per class. */
+  classes?: Float64Array;
+}
+
 /** Labels as a compiled model stages them: a categorical cross-entropy's one-hot rows as class ids (the same bits, one integer a sample). */
 export function compactLabels(c: Compiled, l: Labels): Labels {
   return c.loss.kind === "cce" && !c.loss.labelSmoothing ? oneHotAsIds(l) : l;
@@ -105,6 +113,8 @@ export class Runner {
   private d1 = 0;
   private yDense = 0;
   private ySmooth = 0;
+  /** lossOf's result. */
+  private readonly lossValue = new Float64Array(1);
   /** The staged batch's sample weights (fit's sampleWeight and classWeight), when it has them. */
   rowWeights = new Float64Array(0);
   private yIds = 0;
@@ -308,10 +318,24 @@ export class Runner {
     }
   }
 
-  /** Stages the batch's sample weights (rows given by index, or from `start`). */
-  stageWeights(w: Float32Array, order: Int32Array | null, start: number, rows: number): void {
-    const dst = this.rowWeights;
-    for (let r = 0; r < rows; r++) dst[r] = w[order ? order[start + r] : start + r];
+  /**
+   * Stages the batch's sample weights (rows given by index, or from `start`): each row's sample weight
+   * times its class's (the class id, the one-hot row's argmax, or a single output's 0/1 label).
+   */
+  stageWeights(ws: SampleWeights, y: Labels, order: Int32Array | null, start: number, rows: number): void {
+    const dst = this.rowWeights, sample = ws.sample, classes = ws.classes;
+    for (let r = 0; r < rows; r++) {
+      const i = order ? order[start + r] : start + r;
+      let w = sample ? sample[i] : 1;
+      if (classes) {
+        let c = 0;
+        if (y.kind === "ids") c = y.data[i];
+        else if (y.cols === 1) c = y.data[i];
+        else for (let j = 1, o = i * y.cols; j < y.cols; j++) if (y.data[o + j] > y.data[o + c]) c = j;
+        w *= classes[c];
+      }
+      dst[r] = Math.fround(w); // a float32 weight, as Keras's (and a sample weight given as that product)
+    }
   }
 
   /** Index of the first NaN or ±Infinity in the staged input rows, or -1. */
@@ -356,16 +380,20 @@ export class Runner {
     let yd = this.yDense;
     if (L.labelSmoothing > 0 && (y.kind === "dense" || c.needsOneHot)) yd = this.smooth(L, rows * units);
     let loss: number;
-    if (!weighted) loss = this.lossOf(L, logits, y.kind === "ids" && yd === this.yDense, out, yd, this.yIds, this.probs, g, rows);
-    else {
+    const r = this.lossValue;
+    if (!weighted) {
+      this.lossOf(L, logits, y.kind === "ids" && yd === this.yDense, out, yd, this.yIds, this.probs, g, rows);
+      loss = r[0];
+    } else {
       // Keras's sample weights: sum_r w_r loss_r / rows. Each row through the same kernel, its gradient
       // (the kernel's for one row) scaled by w_r / rows.
       loss = 0;
       const w = this.rowWeights, ids = y.kind === "ids" && yd === this.yDense;
-      for (let r = 0; r < rows; r++) {
-        const o = 4 * r * units;
-        loss += w[r] * this.lossOf(L, logits, ids, out + o, yd + o, this.yIds + 4 * r, this.probs + o, g && g + o, 1);
-        if (g) k.scale(g + o, units, w[r] / rows);
+      for (let i = 0; i < rows; i++) {
+        const o = 4 * i * units;
+        this.lossOf(L, logits, ids, out + o, yd + o, this.yIds + 4 * i, this.probs + o, g && g + o, 1);
+        loss += w[i] * r[0];
+        if (g) k.scale(g + o, units, w[i] / rows);
       }
       loss /= rows;
     }
@@ -377,8 +405,12 @@ export class Runner {
     t.sums[2] = loss;
   }
 
-  /** One loss kernel on `rows` rows (the kernels' mean; the gradient, when g, scaled by 1 / their count). */
-  private lossOf(L: Loss, logits: boolean, sparse: boolean, out: number, yd: number, ids: number, probs: number, g: number, rows: number): number {
+  /**
+   * One loss kernel on `rows` rows: the kernels' mean into lossValue[0] (a slot, not a return value: a
+   * double returned from a JS call can be boxed, an allocation per call); the gradient, when g, scaled by
+   * 1 / their count.
+   */
+  private lossOf(L: Loss, logits: boolean, sparse: boolean, out: number, yd: number, ids: number, probs: number, g: number, rows: number): void {
     const k = this.k;
     const units = this.outputDim;
     let loss: number;
@@ -401,7 +433,7 @@ export class Runner {
         // Keras averages these over every element, but sums Kullback-Leibler over each row's outputs.
         loss = k.loss_elem(ELEMENTWISE[L.kind]!, out, yd, g, rows * units, L.kind === "kld" ? rows : rows * units, L.delta);
     }
-    return loss;
+    this.lossValue[0] = loss;
   }
 
   /** Adds this batch to `t`'s loss and metric states (after forward and loss). */

@@ -9,7 +9,7 @@ import { getMetrics, type Metric } from "../metrics.js";
 import { notFinite, toFloat32, toLabels, toMatrix, type InputLike, type Labels, type LabelsLike, type Matrix, type Weight } from "../data.js";
 import { Prediction } from "../prediction.js";
 import { checkOptions, checkPositiveInt, describe, invalid, ValueError } from "../errors.js";
-import { compactLabels, Runner, Totals, type Compiled } from "./runner.js";
+import { compactLabels, Runner, Totals, type Compiled, type SampleWeights } from "./runner.js";
 import { summaryLines } from "./summary.js";
 import { fit, type FitArgs, type History } from "./fit.js";
 import type { Gradients } from "./gradients.js";
@@ -320,12 +320,12 @@ export class Sequential {
   }
 
   /** @internal One training step on rows [start, start + rows) of `order` (or of the data), with sample weights W if given. */
-  trainStep(X: Matrix, Y: Labels, order: Int32Array | null, start: number, rows: number, t: Totals, W?: Float32Array): void {
+  trainStep(X: Matrix, Y: Labels, order: Int32Array | null, start: number, rows: number, t: Totals, W?: SampleWeights): void {
     const c = this.compiled!;
     const runner = this.runner!;
     runner.stageX(X, order, start, rows);
     runner.stageY(Y, order, start, rows, Y.kind === "ids" && c.needsOneHot);
-    if (W) runner.stageWeights(W, order, start, rows);
+    if (W) runner.stageWeights(W, Y, order, start, rows);
     runner.forward(rows, true);
     runner.loss(c, Y, rows, true, true, t, W !== undefined);
     runner.accumulate(c, Y, rows, t, true);
