@@ -8,8 +8,8 @@ import "../api.js"; // so that in the browser build the code this lazy module sh
 import type { Sequential } from "./sequential.js";
 import { compactLabels, Totals } from "./runner.js";
 import { nextTurn } from "./yield.js";
-import { checkCallbacks, endEpoch, epochLogs, hookCaller, type History } from "./fit.js";
-import { TerminateOnNaN, type Callback, type Logs } from "../callbacks.js";
+import { beginTraining, checkCallbacks, endEpoch, endTraining, epochLogs, hookCaller, loopOptions, type History } from "./fit.js";
+import type { Callback, Logs } from "../callbacks.js";
 import { toLabels, toMatrix, type InputLike, type Labels, type LabelsLike, type Matrix } from "../data.js";
 import { checkOptions, checkPositiveInt, invalid, ValueError } from "../errors.js";
 
@@ -86,16 +86,9 @@ export async function fitDataset(model: Sequential, dataset: DatasetLike, args: 
   if (model.training) throw new ValueError("fitDataset() was called while another fit of this model is running; await the first");
   const { c, runner } = model.ready("fitDataset");
   checkOptions("fitDataset(dataset, args)", args, ["epochs", "batchesPerEpoch", "validationData", "validationBatches", "initialEpoch", "verbose", "callbacks", "yieldEvery", "classWeight"]);
-  const epochs = checkPositiveInt("fitDataset({ epochs })", args.epochs ?? 1);
+  const { epochs, initialEpoch, verbose, yieldEvery, yieldEpoch } = loopOptions("fitDataset", args);
   const perEpoch = args.batchesPerEpoch === undefined ? undefined : checkPositiveInt("fitDataset({ batchesPerEpoch })", args.batchesPerEpoch);
   const valBatches = args.validationBatches === undefined ? Infinity : checkPositiveInt("fitDataset({ validationBatches })", args.validationBatches);
-  const initialEpoch = args.initialEpoch ?? 0;
-  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) throw invalid("fitDataset({ initialEpoch })", args.initialEpoch, `an integer in [0, ${epochs - 1}] (below epochs)`);
-  const verbose = args.verbose ?? (typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string" ? 1 : 0);
-  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw invalid("fitDataset({ verbose })", args.verbose, "0, 1 or 2");
-  const ye = args.yieldEvery ?? 32;
-  const yieldEvery = ye === "batch" ? 1 : ye === "epoch" || ye === "never" ? 0 : ye;
-  if (typeof yieldEvery !== "number" || !Number.isInteger(yieldEvery) || yieldEvery < 0) throw invalid("fitDataset({ yieldEvery })", ye, "a positive integer number of batches, 'batch', 'epoch' or 'never'");
   const cbs = checkCallbacks("fitDataset", args.callbacks);
   // The class weights' table, checked once (each batch's single-output labels are checked to be 0/1).
   const w8 = args.classWeight !== undefined ? await import("./weights.js") : undefined;
@@ -120,15 +113,10 @@ export async function fitDataset(model: Sequential, dataset: DatasetLike, args: 
   const progress = verbose ? new (await import("./progress.js")).Progress(epochs, 0, 1, 2) : undefined;
   const call = hookCaller(model, cbs, "fitDataset");
   const grow = (rows: number) => runner.plan(rows); // plans only when a batch is larger than any before
-  model.training = true;
-  model.stopTraining = false;
-  model.guardNonFinite = cbs.some((cb) => cb instanceof TerminateOnNaN);
-  model.guardStopped = false;
   let it: Iter | undefined = it0;
   let batchTotal = 0;
   try {
-    for (const cb of cbs) cb.setModel?.(model);
-    await call("onTrainBegin", {});
+    await beginTraining(model, cbs, call);
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       await call("onEpochBegin", epoch, {});
       progress?.epochBegin(epoch);
@@ -171,13 +159,11 @@ export async function fitDataset(model: Sequential, dataset: DatasetLike, args: 
       }
       history.params.samples = totals.rows;
       if (progress) progress.samples = totals.rows;
-      await endEpoch(model, history, epoch, epochLogs(totals, vd === undefined ? undefined : valTotals), progress, call, yieldEvery === 0 && ye === "epoch", "fitDataset");
+      await endEpoch(model, history, epoch, epochLogs(totals, vd === undefined ? undefined : valTotals), progress, call, yieldEpoch, "fitDataset");
     }
     await call("onTrainEnd", {});
   } finally {
-    model.training = false;
-    model.guardNonFinite = false;
-    if (model.isDisposed) model.release();
+    endTraining(model);
   }
   return history;
 }

@@ -105,6 +105,37 @@ export async function endEpoch(model: Sequential, history: History, epoch: numbe
   if (model.isDisposed) throw new ValueError(`model ${model.name} was disposed during ${what}(); training stopped`);
 }
 
+/** The options fit and fitDataset share, checked: epochs, initialEpoch, verbose and yieldEvery (0: never). */
+export function loopOptions(what: string, a: Pick<FitArgs, "epochs" | "initialEpoch" | "verbose" | "yieldEvery">): { epochs: number; initialEpoch: number; verbose: 0 | 1 | 2; yieldEvery: number; yieldEpoch: boolean } {
+  const epochs = checkPositiveInt(`${what}({ epochs })`, a.epochs ?? 1);
+  const initialEpoch = a.initialEpoch ?? 0;
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) throw invalid(`${what}({ initialEpoch })`, a.initialEpoch, `an integer in [0, ${epochs - 1}] (below epochs)`);
+  const verbose = a.verbose ?? (isNode() ? 1 : 0);
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw invalid(`${what}({ verbose })`, a.verbose, "0, 1 or 2");
+  const ye = a.yieldEvery ?? 32;
+  const yieldEvery = ye === "batch" ? 1 : ye === "epoch" || ye === "never" ? 0 : ye;
+  if (typeof yieldEvery !== "number" || !Number.isInteger(yieldEvery) || yieldEvery < 0) throw invalid(`${what}({ yieldEvery })`, ye, "a positive integer number of batches, 'batch', 'epoch' or 'never'");
+  return { epochs, initialEpoch, verbose, yieldEvery, yieldEpoch: ye === "epoch" };
+}
+
+/** Marks the model as training (terminateOnNaN guards the steps) and starts the callbacks. */
+export async function beginTraining(model: Sequential, cbs: Callback[], call: (hook: keyof Callback, ...a: unknown[]) => Promise<void>): Promise<void> {
+  model.training = true;
+  model.stopTraining = false;
+  model.guardNonFinite = cbs.some((cb) => cb instanceof TerminateOnNaN);
+  model.guardStopped = false;
+  for (const cb of cbs) cb.setModel?.(model);
+  await call("onTrainBegin", {});
+}
+
+/** Ends training; a model disposed during it gives its memory back now (then true). */
+export function endTraining(model: Sequential): boolean {
+  model.training = false;
+  model.guardNonFinite = false;
+  if (model.isDisposed) model.release();
+  return model.isDisposed;
+}
+
 /** The callbacks argument as a list, each checked (a misspelled hook would never be called). */
 export function checkCallbacks(what: string, callbacks: Callback | Callback[] | undefined): Callback[] {
   const cbs: Callback[] = callbacks === undefined ? [] : Array.isArray(callbacks) ? callbacks : [callbacks];
@@ -138,16 +169,9 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
   let X = toMatrix("fit(x)", x, runner.inputShape);
   const compact = (l: Labels) => compactLabels(c, l);
   let Y = compact(toLabels("fit(y)", y, X.shape[0], runner.outputDim));
-  const epochs = checkPositiveInt("fit({ epochs })", args.epochs ?? 1);
-  const initialEpoch = args.initialEpoch ?? 0;
-  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) throw invalid("fit({ initialEpoch })", args.initialEpoch, `an integer in [0, ${epochs - 1}] (below epochs)`);
+  const { epochs, initialEpoch, verbose, yieldEvery, yieldEpoch } = loopOptions("fit", args);
   const batchSizeArg = checkPositiveInt("fit({ batchSize })", args.batchSize ?? 32);
   if (args.shuffle !== undefined && typeof args.shuffle !== "boolean") throw invalid("fit({ shuffle })", args.shuffle, "true or false");
-  const verbose = args.verbose ?? (isNode() ? 1 : 0);
-  if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw invalid("fit({ verbose })", args.verbose, "0, 1 or 2");
-  const ye = args.yieldEvery ?? 32;
-  const yieldEvery = ye === "batch" ? 1 : ye === "epoch" || ye === "never" ? 0 : ye;
-  if (typeof yieldEvery !== "number" || !Number.isInteger(yieldEvery) || yieldEvery < 0) throw invalid("fit({ yieldEvery })", ye, "a positive integer number of batches, 'batch', 'epoch' or 'never'");
   if (args.seed !== undefined && (!Number.isInteger(args.seed) || args.seed < 0 || args.seed >= 2 ** 53)) throw invalid("fit({ seed })", args.seed, "a non-negative integer");
   const cbs = checkCallbacks("fit", args.callbacks);
   // Loaded on first use: an app that never weighs samples does not carry the checks.
@@ -202,13 +226,8 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
   const call = hookCaller(model, cbs, "fit");
 
   const bad = new Float64Array(2).fill(-1); // [first batch whose loss was not finite, its loss], per epoch
-  model.training = true;
-  model.stopTraining = false;
-  model.guardNonFinite = cbs.some((cb) => cb instanceof TerminateOnNaN);
-  model.guardStopped = false;
   try {
-    for (const cb of cbs) cb.setModel?.(model);
-    await call("onTrainBegin", {});
+    await beginTraining(model, cbs, call);
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       await call("onEpochBegin", epoch, {});
       progress?.epochBegin(epoch);
@@ -243,14 +262,11 @@ export async function fit(model: Sequential, x: InputLike, y: LabelsLike, args: 
         }
       }
       if (val) model.evaluateData(val.X, val.Y, valBatch, valTotals);
-      await endEpoch(model, history, epoch, epochLogs(totals, val && valTotals), progress, call, yieldEvery === 0 && ye === "epoch", "fit");
+      await endEpoch(model, history, epoch, epochLogs(totals, val && valTotals), progress, call, yieldEpoch, "fit");
     }
     await call("onTrainEnd", {});
   } finally {
-    model.training = false;
-    model.guardNonFinite = false;
-    if (model.isDisposed) model.release();
-    else runner.arena.release(orderMark);
+    if (!endTraining(model)) runner.arena.release(orderMark);
   }
   return history;
 }
