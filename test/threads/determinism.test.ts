@@ -43,6 +43,34 @@ describe("threads", () => {
     expect(r.predictions).toEqual(GOLDEN.simd.predictions);
   });
 
+  it("the toolbox's layers, losses, metrics and weights change no bit either: 1, 2 and 4 threads train the same model alike", async () => {
+    const run = async (threads: number) => {
+      await myelin.init({ threads });
+      myelin.setSeed(5);
+      const { layers } = myelin;
+      const m = myelin.sequential({ layers: [
+        layers.flatten({ inputShape: [8, 32] }),
+        layers.dense({ units: 192, activation: "relu" }),
+        layers.batchNormalization(),
+        layers.dropout({ rate: 0.1 }),
+        layers.dense({ units: 160, activation: "tanh" }),
+        layers.layerNormalization(),
+        layers.dense({ units: 4 }),
+      ] });
+      m.compile({ optimizer: "adam", loss: myelin.losses.categoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.1 }), metrics: ["accuracy", "auc"] });
+      let s = 3;
+      const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+      const x = { data: Float32Array.from({ length: 96 * 256 }, r), shape: [96, 8, 32] };
+      const y = Array.from({ length: 96 }, () => Math.floor(r() * 4));
+      const h = await m.fit(x, y, { epochs: 2, batchSize: 48, classWeight: { 1: 2 }, verbose: 0 });
+      const out = { w: m.getWeights().map((w) => Array.from(new Uint32Array(w.data.buffer))), h: h.history };
+      m.dispose();
+      return out;
+    };
+    const one = await run(1);
+    for (const t of [2, 4]) expect(await run(t), `${t} threads`).toEqual(one);
+  }, 120_000);
+
   it("init({ threads }) refuses what is not a thread count, naming the value", async () => {
     for (const bad of [0, -1, 1.5, 65, "many", null, NaN]) {
       await expect(myelin.init({ threads: bad as number })).rejects.toThrow(/init\(\{ threads \}\) must be a positive integer \(at most 64\) or 'auto'; received /);
