@@ -8,21 +8,16 @@ import { playwright } from "@vitest/browser-playwright";
 import { CHROMIUM, haveChromium } from "./test/helpers/browsers.js";
 
 const LAST = ["test/fuzz/**/*.test.ts", "test/runtimes/playground.test.ts"];
-const ALONE = ["test/runtimes/browser-threads.test.ts"];
 const NODE_ONLY = ["test/kernels/contract.test.ts", "test/runtimes/**", "test/fuzz/**", "test/examples/**"];
 
 export default defineConfig({
   test: {
     testTimeout: 120_000,
     projects: [
-      { test: { name: "node", include: ["test/**/*.test.ts"], exclude: [...LAST, ...ALONE], testTimeout: 300_000, sequence: { groupOrder: 0 } } },
+      { test: { name: "node", include: ["test/**/*.test.ts"], exclude: LAST, testTimeout: 300_000, sequence: { groupOrder: 0 } } },
       // Run last, apart from the rest: the fuzzers and the playground keep cores busy (a minute of fuzzing,
       // a browser training on threads).
       { test: { name: "last", include: LAST, testTimeout: 900_000, sequence: { groupOrder: 1 } } },
-      // And the browsers' threads test after them, alone: Firefox's threads in a nested Worker got no
-      // result in 120 s when it ran beside the chromium project's files (2 runs in 7) and, once, beside the
-      // fuzzers; alone it has passed every run.
-      { test: { name: "alone", include: ALONE, testTimeout: 300_000, sequence: { groupOrder: 2 } } },
       ...(haveChromium ? [{
         // Served cross-origin isolated, so that the threads tests run in the browser too (SharedArrayBuffer).
         server: { headers: { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" } },
