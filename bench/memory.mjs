@@ -1,5 +1,6 @@
-// npm run diag:memory — shows that a training step allocates nothing: after a warm-up, two fits of
-// 2,000 and 32,000 steps (batch 32, Adam, dropout, accuracy metric); the difference of their JS heap
+// npm run diag:memory [-- --model toolbox] — shows that a training step allocates nothing: after a
+// warm-up, two fits of 2,000 and 32,000 steps (batch 32, Adam, dropout, accuracy metric; with
+// `--model toolbox` also BatchNormalization, LayerNormalization and a third dense layer); the difference of their JS heap
 // growth over the 30,000 extra steps is what a step allocates (V8's accounting of a fit wanders by some
 // 100 KiB on a loaded machine: over 30,000 steps that is a few bytes a step). Also reports the garbage collections
 // and the model's wasm memory. Run with --expose-gc (the npm script does). The model is wide enough
@@ -17,10 +18,15 @@ let s = 1;
 for (let i = 0; i < x.length; i++) { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; x[i] = s / 2 ** 32; }
 for (let i = 0; i < n; i++) y[i] = i % 10;
 myelin.setSeed(1);
+// --model toolbox: batch and layer normalization and a third dense layer between them (more parameters,
+// more calls per step: where V8 stops inlining, a double passed to a call is boxed).
+const toolbox = process.argv.includes("toolbox");
 const model = myelin.sequential({
   layers: [
     myelin.layers.dense({ units: 256, activation: "relu", inputShape: [d] }),
+    ...(toolbox ? [myelin.layers.batchNormalization(), myelin.layers.layerNormalization()] : []),
     myelin.layers.dropout({ rate: 0.2 }),
+    ...(toolbox ? [myelin.layers.dense({ units: 64, activation: "tanh" })] : []),
     myelin.layers.dense({ units: 10, activation: "softmax" }),
   ],
 });

@@ -30,9 +30,16 @@ const L = {
   FAILED: 11, // tasks that threw
   BY_WORKERS: 12, // tasks workers have run (a count for tests and benchmarks)
   MAIL: 16, // + slot - 1: messages posted to that worker
-  SPIN_MS: 3, // a worker polls SEQ this long after its last job before it sleeps
+  SPIN_MS: 3, // a worker polls SEQ this long after its last job before it sleeps (from CLOCK_POLLS polls on)
+  CLOCK_POLLS: 1 << 14, // a worker's wait reads the clock only from this many polls on (reading it allocates)
 };
 const STARTUP_MS = 20_000;
+/**
+ * A wait reads the clock (for the stall check) only from this many spins on, a millisecond or more:
+ * the waits of a training step are far shorter and never read it, for reading it allocates (Node's
+ * performance.now() builds an array for process.hrtime, and returns a boxed double).
+ */
+const CLOCK_SPINS = 1 << 20;
 /**
  * A job the calling thread waits on this long for a worker (one that claimed a task, or is still leaving
  * the last job) is reported as an error instead of spinning forever: a runtime that suspends a worker in
@@ -197,7 +204,7 @@ export class Pool {
     // Workers still leaving the last job (they only touch c). Indexed loops and no closures: a job allocates nothing.
     let since = 0;
     for (let spins = 1; Atomics.load(c, L.ACTIVE) !== 0; spins++) {
-      if ((spins & 4095) === 0 && (since = this.stalled(since, 0)) < 0) {
+      if (spins >= CLOCK_SPINS && (spins & 4095) === 0 && (since = this.stalled(since, 0)) < 0) {
         Atomics.store(c, L.SEQ, s); // reopened as it was (an even SEQ every worker has seen): the next run() starts clean
         this.stalled(-1, 0); // throws
       }
@@ -219,12 +226,12 @@ export class Pool {
     }
     // The last tasks, on other threads (never Atomics.wait: browsers' main threads cannot).
     since = 0;
-    for (let spins = 1; Atomics.load(c, L.DONE) < n; spins++) if ((spins & 4095) === 0 && (since = this.stalled(since, n)) < 0) this.stalled(-1, n);
+    for (let spins = 1; Atomics.load(c, L.DONE) < n; spins++) if (spins >= CLOCK_SPINS && (spins & 4095) === 0 && (since = this.stalled(since, n)) < 0) this.stalled(-1, n);
     if (c[L.FAILED] !== 0) throw new Error(`myelin: ${c[L.FAILED]} task(s) failed on a worker thread`);
   }
 
   /**
-   * Called every 4096 spins of a wait: the time the wait started (0: not yet), or -1 once it has lasted
+   * Called every 4096 spins of a wait from CLOCK_SPINS on: the time the wait started (0: not yet), or -1 once it has lasted
    * stallMs; called with since = -1, throws the error. n: the job's tasks (0: the wait for workers leaving
    * the last job).
    */

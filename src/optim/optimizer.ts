@@ -67,7 +67,15 @@ export abstract class Optimizer {
   /** @internal One update of every parameter from its gradient, after clipping. */
   applyGradients(k: Kernels, params: Param[]): void {
     const t = ++this.iterations;
-    const n = params.length; // indexed loops: no iterator objects in a training step
+    // Clipping is a method of its own, run when set: this one stays small enough that V8 inlines the
+    // update kernels' calls into it (a double passed to a call it does not inline is boxed: an allocation).
+    if (this.clipvalue !== undefined || this.clipnorm !== undefined || this.globalClipnorm !== undefined) this.clip(k, params);
+    this.prepare(t);
+    for (let i = 0; i < params.length; i++) this.update(k, params[i]); // indexed: no iterator object in a step
+  }
+
+  private clip(k: Kernels, params: Param[]): void {
+    const n = params.length;
     if (this.clipvalue !== undefined) for (let i = 0; i < n; i++) k.clip_value(params[i].grad, params[i].size, -this.clipvalue, this.clipvalue);
     if (this.clipnorm !== undefined) {
       for (let i = 0; i < n; i++) {
@@ -82,8 +90,6 @@ export abstract class Optimizer {
       const norm = Math.sqrt(ss);
       if (norm > this.globalClipnorm) for (let i = 0; i < n; i++) k.scale(params[i].grad, params[i].size, this.globalClipnorm / norm);
     }
-    this.prepare(t);
-    for (let i = 0; i < n; i++) this.update(k, params[i]);
   }
 
   /** Per-step scalars shared by all parameters (bias corrections). */

@@ -1,7 +1,7 @@
 // The update rules, in order of increasing complexity. Defaults are Keras's (and TF.js's where it
 // agrees); epsilon sits where Keras and TF.js put it.
 import { CLIP_KEYS, Optimizer, type ClipArgs } from "./optimizer.js";
-import { adamCoefficients, type Convention } from "./coefficients.js";
+import { ADAM_SLOTS, adamCoefficientsInto, type Convention } from "./coefficients.js";
 import type { Kernels } from "../kernels.js";
 import type { Param } from "../layers/layer.js";
 import { checkNumber, checkOptions, invalid } from "../errors.js";
@@ -109,8 +109,8 @@ export class RMSprop extends Optimizer {
     this.convention = checkConvention("optimizers.rmsprop", a.convention);
   }
   protected update(k: Kernels, p: Param): void {
-    const [ms, mg, mom] = p.slots;
-    k.opt_rmsprop(p.value, p.grad, ms, mg, mom, p.size, this.learningRate, this.rho, 1 - this.rho, this.epsilon, this.momentum, this.centered ? 1 : 0, this.convention === "torch" ? 0 : 1);
+    const s = p.slots;
+    k.opt_rmsprop(p.value, p.grad, s[0], s[1], s[2], p.size, this.learningRate, this.rho, 1 - this.rho, this.epsilon, this.momentum, this.centered ? 1 : 0, this.convention === "torch" ? 0 : 1);
   }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered, ...torch(this.convention) };
@@ -138,7 +138,7 @@ export class Adam extends Optimizer {
   readonly weightDecay: number;
   /** "keras" (the default) or "torch" (epsilon after the bias correction, as PyTorch). */
   readonly convention: Convention;
-  private readonly ac = new Float64Array(2); // per-step a and c: typed-array slots, no boxed doubles
+  private readonly ac = new Float64Array(ADAM_SLOTS); // per-step a and c (and their inputs): typed-array slots, no boxed doubles
   /** Use `optimizers.adam(...)`: learningRate 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. */
   constructor(a: AdamArgs = {}, what = "optimizers.adam") {
     checkOptions(`${what}(options)`, a, ["learningRate", "beta1", "beta2", "epsilon", "weightDecay", "convention", ...CLIP_KEYS]);
@@ -150,7 +150,11 @@ export class Adam extends Optimizer {
     this.convention = checkConvention(what, a.convention);
   }
   protected override prepare(t: number): void {
-    adamCoefficients(this.learningRate, this.beta1, this.beta2, t, this.convention, this.ac);
+    const h = this.ac;
+    h[2] = this.learningRate;
+    h[3] = this.beta1;
+    h[4] = this.beta2;
+    adamCoefficientsInto(h, t, this.convention === "torch");
   }
   protected update(k: Kernels, p: Param): void {
     const decay = 1 - this.learningRate * this.weightDecay;
