@@ -13,7 +13,7 @@
 // ukernel_4x8_simd, gemm_4x8_simd, gemm_scalar; the exported names say only the op (gemm_nn).
 export { gemm_nn, gemm_tn, gemm_nt, bias_grad, gemm_work_bytes } from "./gemm/gemm";
 export { act_forward, act_backward, softmax_forward, softmax_backward, expf_n, logf_n, tanhf_n } from "./activations/activations";
-export { loss_mse, loss_bce, loss_bce_logits, loss_cce, loss_sparse_cce, loss_softmax_cce, loss_sparse_softmax_cce, loss_elem, loss_cat_hinge } from "./losses/losses";
+export { loss_mse, loss_bce, loss_bce_logits, loss_cce, loss_sparse_cce, loss_softmax_cce, loss_sparse_softmax_cce, loss_elem, loss_cat_hinge, labels_binary } from "./losses/losses";
 export { opt_sgd, opt_momentum, opt_adam, opt_rmsprop, opt_adagrad, reg_grad, reg_penalty, clip_value, sum_squares, scale } from "./optimizers/optimizers";
 export { pcg_seed, pcg_u32, pcg_uniform, pcg_normal, pcg_shuffle, dropout_forward, dropout_backward } from "./random/pcg32";
 export { run_task } from "./tasks/tasks";

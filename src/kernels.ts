@@ -38,6 +38,7 @@ export interface Kernels {
   loss_softmax_cce(z: Ptr, y: Ptr, prob: Ptr, grad: Ptr, rows: number, cols: number): number;
   loss_sparse_softmax_cce(z: Ptr, labels: Ptr, prob: Ptr, grad: Ptr, rows: number, cols: number): number;
   loss_elem(kind: number, pred: Ptr, y: Ptr, grad: Ptr, n: number, count: number, param: number): number;
+  labels_binary(y: Ptr, n: number): number;
   loss_cat_hinge(pred: Ptr, y: Ptr, grad: Ptr, rows: number, cols: number): number;
 
   // optimizers/

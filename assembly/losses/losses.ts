@@ -178,11 +178,23 @@ const LOG2: f32 = 0.6931471805599453;
   return x > 0 ? 1 : x < 0 ? -1 : 0;
 }
 
-/** Mean of an elementwise loss; `param` is Huber's delta. Hinge losses take labels -1/1, or 0/1 (converted, as Keras). */
+/** 1 if every one of the n labels at y is 0 or 1 (Keras's hinge losses then convert them to -1/1), else 0. */
+export function labels_binary(y: usize, n: i32): i32 {
+  for (let i = 0; i < n; i++) {
+    const t = load<f32>(at(y, i));
+    if (t != 0 && t != 1) return 0;
+  }
+  return 1;
+}
+
+/**
+ * Mean of an elementwise loss; `param` is Huber's delta. Hinge losses take labels -1/1, or 0/1 (converted,
+ * as Keras, when every label of the call is 0 or 1); for them `param` 0 takes the labels as given (the
+ * host decided for a whole batch it passes row by row).
+ */
 export function loss_elem(kind: i32, pred: usize, y: usize, grad: usize, n: i32, count: i32, param: f32): f64 {
   const inv = <f32>(1.0 / <f64>count);
-  let binary = true; // Keras's hinge converts 0/1 labels to -1/1 when every label of the batch is 0 or 1
-  if (kind == HINGE || kind == SQ_HINGE) for (let i = 0; i < n && binary; i++) binary = load<f32>(at(y, i)) == 0 || load<f32>(at(y, i)) == 1;
+  const binary = (kind == HINGE || kind == SQ_HINGE) && param != 0 && labels_binary(y, n) != 0;
   let sum: f64 = 0;
   for (let i = 0; i < n; i++) {
     const p = load<f32>(at(pred, i));

@@ -382,16 +382,18 @@ export class Runner {
     let loss: number;
     const r = this.lossValue;
     if (!weighted) {
-      this.lossOf(L, logits, y.kind === "ids" && yd === this.yDense, out, yd, this.yIds, this.probs, g, rows);
+      this.lossOf(L, logits, y.kind === "ids" && yd === this.yDense, out, yd, this.yIds, this.probs, g, rows, L.delta);
       loss = r[0];
     } else {
       // Keras's sample weights: sum_r w_r loss_r / rows. Each row through the same kernel, its gradient
       // (the kernel's for one row) scaled by w_r / rows.
       loss = 0;
       const w = this.rowWeights, ids = y.kind === "ids" && yd === this.yDense;
+      // Hinge losses convert 0/1 labels when the whole batch is 0/1 (Keras): decided here, not per row.
+      const param = (L.kind === "hinge" || L.kind === "squaredHinge") ? k.labels_binary(yd, rows * units) : L.delta;
       for (let i = 0; i < rows; i++) {
         const o = 4 * i * units;
-        this.lossOf(L, logits, ids, out + o, yd + o, this.yIds + 4 * i, this.probs + o, g && g + o, 1);
+        this.lossOf(L, logits, ids, out + o, yd + o, this.yIds + 4 * i, this.probs + o, g && g + o, 1, param);
         loss += w[i] * r[0];
         if (g) k.scale(g + o, units, w[i] / rows);
       }
@@ -410,7 +412,7 @@ export class Runner {
    * double returned from a JS call can be boxed, an allocation per call); the gradient, when g, scaled by
    * 1 / their count.
    */
-  private lossOf(L: Loss, logits: boolean, sparse: boolean, out: number, yd: number, ids: number, probs: number, g: number, rows: number): void {
+  private lossOf(L: Loss, logits: boolean, sparse: boolean, out: number, yd: number, ids: number, probs: number, g: number, rows: number, param: number): void {
     const k = this.k;
     const units = this.outputDim;
     let loss: number;
@@ -431,7 +433,7 @@ export class Runner {
         break;
       default:
         // Keras averages these over every element, but sums Kullback-Leibler over each row's outputs.
-        loss = k.loss_elem(ELEMENTWISE[L.kind]!, out, yd, g, rows * units, L.kind === "kld" ? rows : rows * units, L.delta);
+        loss = k.loss_elem(ELEMENTWISE[L.kind]!, out, yd, g, rows * units, L.kind === "kld" ? rows : rows * units, param);
     }
     this.lossValue[0] = loss;
   }

@@ -43,6 +43,31 @@ describe("sampleWeight and classWeight", () => {
     expect(h.history.acc[0]).toBeCloseTo(acc, 6);
   });
 
+  it("hinge losses decide whether 0/1 labels are converted for the whole batch (Keras), also when sample-weighted", async () => {
+    // Keras converts 0/1 labels to -1/1 when every label of the batch is 0 or 1. A batch mixing -1, 0 and 1
+    // converts none (each row through the kernel alone once converted its own 0/1 rows); a 0/1 batch, all.
+    const { x } = data(6, 2);
+    const w = [0.5, 2, 1, 1, 3, 1.5];
+    const cases: [number[], boolean][] = [[[1, 0, -1, 0, 1, 1], false], [[1, 0, 0, 1, 1, 0], true]];
+    for (const loss of ["hinge", "squaredHinge"]) {
+      for (const [labels, converted] of cases) {
+        setSeed(3);
+        const m = sequential({ layers: [layers.dense({ units: 4, activation: "tanh", inputShape: [3] }), layers.dense({ units: 1, activation: "tanh" })] });
+        m.compile({ optimizer: optimizers.sgd({ learningRate: 0 }), loss });
+        const p = m.predict(x).data;
+        // Keras's reduction in float64: sum_i w_i loss_i / batch size.
+        const want = (weights?: number[]) => labels.reduce((a, y, i) => {
+          const margin = Math.max(1 - (converted ? 2 * y - 1 : y) * p[i], 0);
+          return a + (weights?.[i] ?? 1) * (loss === "hinge" ? margin : margin * margin);
+        }, 0) / labels.length;
+        for (const sampleWeight of [w, undefined]) {
+          const h = await m.fit(x, labels, { sampleWeight, batchSize: 6, shuffle: false, verbose: 0 });
+          expectClose([h.history.loss[0]], [want(sampleWeight)], 1e-6, `${loss}, labels ${labels}, ${sampleWeight ? "weighted" : "unweighted"}`);
+        }
+      }
+    }
+  });
+
   it("classWeight is the sample weight of each sample's class (class ids, one-hot rows, or a single output's 0/1), multiplied with sampleWeight", async () => {
     const { x, y } = data(20, 3);
     const cw = { 0: 0.2, 2: 3 }; // class 1 unlisted: weight 1
