@@ -23,7 +23,7 @@ const PAGES: Record<string, string> = {
   // Runs the large seeded run on each thread count; returns what the tests compare.
   "/run.js": `import * as m from "/pkg/dist/browser.js";
 import * as pool from "/pkg/dist/pool.js";
-import { seededRunLarge } from "/pkg/test/runtimes/seeded.mjs";
+import { seededRunLarge, workersTakePart } from "/pkg/test/runtimes/seeded.mjs";
 export async function runAll(counts) {
   const warnings = [];
   const warn = console.warn;
@@ -32,32 +32,16 @@ export async function runAll(counts) {
   try {
     for (const t of counts) {
       await m.init({ threads: t });
-      const before = pool.currentPool?.workerTasks ?? 0;
-      const r = await seededRunLarge(m);
-      runs.push({ asked: t, ...r, workerTasks: (pool.currentPool?.workerTasks ?? 0) - before });
+      runs.push({ asked: t, ...(await seededRunLarge(m)) });
     }
-    const probe = runs.at(-1).threads > 1 ? workersTakePart() : undefined;
-    return { isolated: globalThis.crossOriginIsolated === true, runs, warnings, probe };
+    // Whether the workers take tasks, on a job long enough (the seeded runs' own counts can be 0 under load).
+    const probeTasks = runs.at(-1).threads > 1 ? workersTakePart(m, pool.currentPool, pool.currentPool.workerTasks) : undefined;
+    return { isolated: globalThis.crossOriginIsolated === true, runs, warnings, probeTasks };
   } catch (e) {
     return { error: String(e && e.stack || e) };
   } finally {
     console.warn = warn;
   }
-}
-// Whether the workers take tasks: a layer wide enough that its GEMMs split, trained until a worker has run
-// one, for at most 10 s. (The seeded runs' jobs are short: on a loaded machine one can end before the OS
-// schedules any worker, and the calling thread then claims every task, as it should.)
-function workersTakePart() {
-  const before = pool.currentPool.workerTasks;
-  const model = m.sequential({ layers: [m.layers.dense({ units: 256, inputShape: [256] })] });
-  model.compile({ optimizer: "sgd", loss: "meanSquaredError" });
-  const x = { data: new Float32Array(64 * 256).fill(0.5), shape: [64, 256] };
-  const y = { data: new Float32Array(64 * 256), shape: [64, 256] };
-  const t0 = performance.now();
-  let steps = 0;
-  while (pool.currentPool.workerTasks === before && performance.now() - t0 < 10_000) { model.trainOnBatch(x, y); steps++; }
-  model.dispose();
-  return { workerTasks: pool.currentPool.workerTasks - before, steps };
 }`,
   "/isolated.html": `<!doctype html><meta charset="utf-8"><script type="module" src="/isolated.js"></script>`,
   "/isolated.js": `import { runAll } from "/run.js"; import { report } from "/__report.js"; report(await runAll([1, 2, 3, 4]));`,
@@ -84,8 +68,8 @@ afterAll(async () => {
   site?.close();
 });
 
-interface Run { asked: number; threads: number; build: string; hash: string; predictionsHash: string; loss: number[]; predictions: number[]; workerTasks: number }
-interface Result { error?: string; isolated: boolean; runs: Run[]; warnings: string[]; probe?: { workerTasks: number; steps: number } }
+interface Run { asked: number; threads: number; build: string; hash: string; predictionsHash: string; loss: number[]; predictions: number[] }
+interface Result { error?: string; isolated: boolean; runs: Run[]; warnings: string[]; probeTasks?: number }
 
 function expectGolden(r: Result, isolated: boolean): void {
   expect(r.error).toBeUndefined();
@@ -101,8 +85,8 @@ function expectGolden(r: Result, isolated: boolean): void {
   }
   // The workers take part (the seeded runs' own counts are not asserted: under load they can be 0, seen
   // twice in Chromium with 3 busy loops on 2 cores).
-  if (isolated) expect(r.probe?.workerTasks, "tasks the workers ran in the probe").toBeGreaterThan(0);
-  else expect(r.probe).toBeUndefined();
+  if (isolated) expect(r.probeTasks, "tasks the workers ran in the probe").toBeGreaterThan(0);
+  else expect(r.probeTasks).toBeUndefined();
   if (isolated) expect(r.warnings).toEqual([]);
   else expect(r.warnings).toEqual([expect.stringMatching(/^myelin: init\(\{ threads: 4 \}\) runs one thread: the page is not cross-origin isolated \(serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp or credentialless\)$/)]);
 }

@@ -6,3 +6,4 @@ export function fnv1a(arrays: ArrayBufferView[]): string;
 export function seededRun(m: unknown): Promise<SeededResult>;
 export function seededRunLarge(m: unknown): Promise<LargeResult>;
 export function saveLoadCheck(m: unknown, target?: string): Promise<boolean>;
+export function workersTakePart(m: unknown, pool: { readonly workerTasks: number }, before: number): number;

@@ -118,3 +118,20 @@ export async function seededRunLarge(m) {
     predictions: Array.from(one.data),
   };
 }
+
+/**
+ * Whether a thread pool's workers take part: the tasks they have run since `before`. If none yet, trains
+ * a layer wide enough that its GEMMs split until a worker has run one, for at most 10 s. (A seeded run's
+ * jobs are short: on a loaded machine one can end before the OS schedules any worker, and the calling
+ * thread then claims every task, as the pool allows.) `pool` is the pool in use (its `workerTasks`).
+ */
+export function workersTakePart(m, pool, before) {
+  if (pool.workerTasks > before) return pool.workerTasks - before;
+  const model = m.sequential({ layers: [m.layers.dense({ units: 256, inputShape: [256] })] });
+  model.compile({ optimizer: "sgd", loss: "meanSquaredError" });
+  const x = { data: new Float32Array(64 * 256).fill(0.5), shape: [64, 256] };
+  const y = { data: new Float32Array(64 * 256), shape: [64, 256] };
+  for (const t0 = performance.now(); pool.workerTasks === before && performance.now() - t0 < 10_000; ) model.trainOnBatch(x, y);
+  model.dispose();
+  return pool.workerTasks - before;
+}

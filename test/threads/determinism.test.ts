@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import * as myelin from "../../src/index.js";
 import { threadPool } from "../../src/backend.js";
 import { threadsUnavailable } from "../../src/threads.js";
-import { seededRun, seededRunLarge, type LargeResult, type SeededResult } from "../runtimes/seeded.mjs";
+import { seededRun, seededRunLarge, workersTakePart, type LargeResult, type SeededResult } from "../runtimes/seeded.mjs";
 import { projectUrl, readJson } from "../helpers/files.js";
 
 const GOLDEN = await readJson<{ simd: SeededResult; large: LargeResult }>(projectUrl("test/fixtures/seeded.json"));
@@ -16,24 +16,6 @@ const why = threadsUnavailable();
 afterAll(async () => {
   await myelin.init({ threads: 1 });
 });
-
-/**
- * The tasks the workers have run since `before`. If none yet, trains a layer wide enough that its GEMMs
- * split until a worker has run one, for at most 10 s: the seeded run's jobs are short, and on a loaded
- * machine (a clean-clone CI run, Chromium, 3 threads on 2 cores) one ended before the OS scheduled any
- * worker; the calling thread then claims every task, as the pool allows.
- */
-function workersTakePart(before: number): number {
-  const pool = threadPool()!;
-  if (pool.workerTasks > before) return pool.workerTasks - before;
-  const model = myelin.sequential({ layers: [myelin.layers.dense({ units: 256, inputShape: [256] })] });
-  model.compile({ optimizer: "sgd", loss: "meanSquaredError" });
-  const x = { data: new Float32Array(64 * 256).fill(0.5), shape: [64, 256] };
-  const y = { data: new Float32Array(64 * 256), shape: [64, 256] };
-  for (const t0 = performance.now(); pool.workerTasks === before && performance.now() - t0 < 10_000; ) model.trainOnBatch(x, y);
-  model.dispose();
-  return pool.workerTasks - before;
-}
 
 describe("threads", () => {
   it.each([1, 2, 3, 4])("%i thread(s): the large seeded run gives the golden weights, History and predictions", async (threads) => {
@@ -50,7 +32,7 @@ describe("threads", () => {
     expect(r.acc).toEqual(GOLDEN.large.acc);
     expect(r.predictions).toEqual(GOLDEN.large.predictions);
     // Not a vacuous pass: with more than one thread the workers take part.
-    if (expected > 1) expect(workersTakePart(before)).toBeGreaterThan(0);
+    if (expected > 1) expect(workersTakePart(myelin, threadPool()!, before)).toBeGreaterThan(0);
   }, 60_000);
 
   it("the small seeded run keeps its hash on several threads", async () => {
