@@ -20,7 +20,9 @@ for (let i = 0; i < n; i++) y[i] = i % 10;
 myelin.setSeed(1);
 // --model toolbox: batch and layer normalization and a third dense layer between them (more parameters,
 // more calls per step: where V8 stops inlining, a double passed to a call is boxed).
-const toolbox = process.argv.includes("toolbox");
+const modelArg = process.argv.includes("--model") ? process.argv[process.argv.indexOf("--model") + 1] : "dense";
+if (modelArg !== "dense" && modelArg !== "toolbox") throw new Error(`--model must be dense or toolbox; received ${JSON.stringify(modelArg)}`);
+const toolbox = modelArg === "toolbox";
 const model = myelin.sequential({
   layers: [
     myelin.layers.dense({ units: 256, activation: "relu", inputShape: [d] }),
