@@ -76,6 +76,8 @@ export class Pool {
   private readonly models = new Map<number, WebAssembly.Memory>();
   private nextId = 1;
   private readonly starting = new Map<number, (ok: boolean) => void>();
+  /** The start of the current wait (stalled). */
+  private readonly clock = new Float64Array(1);
   private readonly finalizer = new FinalizationRegistry<number>((id) => this.detach(id));
 
   constructor(
@@ -84,6 +86,9 @@ export class Pool {
     private readonly workerUrl = new URL("./worker.js", import.meta.url),
   ) {
     currentPool = this;
+    // The stall check's clock path, for V8's feedback (spinUntil): no wait of a quiet machine reaches it.
+    // V8 allocates a function's feedback vector after it has run about 8 times its own size of bytecode.
+    for (let i = 0; i < 32; i++) this.stalled(CLOCK_SPINS + (i & 1) * 0x10000);
   }
 
   /** Workspace slots a model plans: one per thread the pool has run (the calling thread is slot 0). */
@@ -202,12 +207,9 @@ export class Pool {
     const s = Atomics.load(c, L.SEQ);
     Atomics.store(c, L.SEQ, s + 1); // closed: no worker enters while the job is rewritten
     // Workers still leaving the last job (they only touch c). Indexed loops and no closures: a job allocates nothing.
-    let since = 0;
-    for (let spins = 1; Atomics.load(c, L.ACTIVE) !== 0; spins++) {
-      if (spins >= CLOCK_SPINS && (spins & 4095) === 0 && (since = this.stalled(since, 0)) < 0) {
-        Atomics.store(c, L.SEQ, s); // reopened as it was (an even SEQ every worker has seen): the next run() starts clean
-        this.stalled(-1, 0); // throws
-      }
+    if (!this.spinUntil(L.ACTIVE, 0)) {
+      Atomics.store(c, L.SEQ, s); // reopened as it was (an even SEQ every worker has seen): the next run() starts clean
+      this.stallError(0);
     }
     c[L.NTASKS] = n;
     c[L.MODEL] = id;
@@ -225,21 +227,41 @@ export class Pool {
       Atomics.add(c, L.DONE, 1);
     }
     // The last tasks, on other threads (never Atomics.wait: browsers' main threads cannot).
-    since = 0;
-    for (let spins = 1; Atomics.load(c, L.DONE) < n; spins++) if (spins >= CLOCK_SPINS && (spins & 4095) === 0 && (since = this.stalled(since, n)) < 0) this.stalled(-1, n);
+    if (!this.spinUntil(L.DONE, n)) this.stallError(n);
     if (c[L.FAILED] !== 0) throw new Error(`myelin: ${c[L.FAILED]} task(s) failed on a worker thread`);
   }
 
   /**
-   * Called every 4096 spins of a wait from CLOCK_SPINS on: the time the wait started (0: not yet), or -1 once it has lasted
-   * stallMs; called with since = -1, throws the error. n: the job's tasks (0: the wait for workers leaving
-   * the last job).
+   * Spins until ctrl[i] is `target` (ACTIVE falls to 0; DONE rises to the job's task count): true, or
+   * false once the wait has lasted stallMs. Both waits of a job run this one loop and every spin calls the
+   * stall check, so that the short waits of every training give V8 feedback for all of it: optimized code
+   * that meets code it has no feedback for deoptimizes, and the first long wait (a worker descheduled on
+   * a loaded machine) would throw away the optimized training step around it, which then allocates until
+   * TurboFan compiles it again.
    */
-  private stalled(since: number, n: number): number {
+  private spinUntil(i: number, target: number): boolean {
+    const c = this.ctrl;
+    for (let spins = 1; Atomics.load(c, i) !== target; spins++) if (this.stalled(spins)) return false;
+    return true;
+  }
+
+  /**
+   * The stall check of a wait's spin: from CLOCK_SPINS spins on, every 65,536 spins (some 50 us), reads
+   * the clock, which allocates (the wait's start goes to `clock`, a Float64Array: a double kept in a local
+   * or returned could be boxed too); true once the wait has lasted stallMs.
+   */
+  private stalled(spins: number): boolean {
+    if ((spins & 0xffff) !== 0 || spins < CLOCK_SPINS) return false;
     const now = performance.now();
-    if (since === 0) return now;
-    if (since > 0 && now - since <= this.stallMs) return since;
-    if (since > 0) return -1;
+    if (spins === CLOCK_SPINS) {
+      this.clock[0] = now;
+      return false;
+    }
+    return now - this.clock[0] > this.stallMs;
+  }
+
+  /** n: the job's tasks (0: the wait for workers leaving the last job). */
+  private stallError(n: number): never {
     const what = n ? `running ${n - Atomics.load(this.ctrl, L.DONE)} of a job's ${n} tasks` : "still leaving the last job";
     throw new Error(`myelin: a worker thread has been ${what} for over ${this.stallMs / 1000} s; the thread pool stopped here instead of waiting forever (a runtime that suspends a worker mid-job?)`);
   }
