@@ -114,7 +114,16 @@ export function decode(artifacts: unknown, make: (name: string, layers: Layer[])
   if (shape === undefined) throw new ValueError("modelTopology: the first layer has no batch_input_shape (the input size)");
   for (const l of layers) shape = l.build(shape);
   const ps = layers.flatMap((l) => l.params);
-  const modelSpecs = specs.filter((s) => s.group !== "optimizer");
+  // Keras 2's Normalization also saves `count` (the samples its last adapt saw): adapt starts over, so no
+  // model's output depends on it. It is checked and dropped; Keras 3 and myelin save mean and variance only.
+  const counts = new Set(layers.filter((l) => l.className === "Normalization").map((l) => `${l.name}/count`));
+  const modelSpecs = specs.filter((s, i) => {
+    if (s.group === "optimizer") return false;
+    if (!counts.has(s.name) || s.shape.length !== 0) return true;
+    const v = s.dtype === "int32" ? new Int32Array(data, offsets[i], 1)[0] : new Float32Array(data.slice(offsets[i], offsets[i] + 4))[0];
+    if (!Number.isInteger(v) || v < 0) throw new ValueError(`weight ${s.name} (Keras 2's Normalization sample count) holds ${v}; a count is an integer >= 0`);
+    return false;
+  });
   if (modelSpecs.length !== ps.length) throw new ValueError(`the weights manifest lists ${modelSpecs.length} model weights; the topology has ${ps.length} (${ps.map((p) => p.name).join(", ")})`);
   // By name when every weight's name is there (TF.js lists trainable weights first, then the others:
   // a frozen layer's or BatchNormalization's moving statistics come last), else in order (older converters).

@@ -74,6 +74,38 @@ describe("normalization and adapt", () => {
     expect(Array.from(again.predict([[5, 3]]).data)).toEqual([2, Math.fround(1e7)]);
   });
 
+  it("a Keras 2 file's third Normalization weight, count (int64 saved as int32 by TF.js's converter), is checked and dropped: the model predicts as without it", async () => {
+    setSeed(4);
+    const norm = layers.normalization({ inputShape: [4] });
+    await norm.adapt(X);
+    const m = sequential({ layers: [norm, layers.dense({ units: 3 })] });
+    const a = (await m.save("memory")).artifacts!;
+    // Keras 2's order, layer by layer: mean, variance, count, then the dense layer's kernel and bias.
+    const withCount = (count: ArrayBuffer, dtype: "int32" | "float32", shape: number[] = []) => {
+      const specs = [...a.weightSpecs];
+      const at = specs.findIndex((s) => s.name === `${norm.name}/variance`) + 1;
+      const off = specs.slice(0, at).reduce((n, s) => n + 4 * s.shape.reduce((p, d) => p * d, 1), 0);
+      specs.splice(at, 0, { name: `${norm.name}/count`, shape, dtype });
+      const bytes = new Uint8Array(a.weightData.byteLength + count.byteLength);
+      bytes.set(new Uint8Array(a.weightData, 0, off));
+      bytes.set(new Uint8Array(count), off);
+      bytes.set(new Uint8Array(a.weightData, off), off + count.byteLength);
+      return { ...a, weightSpecs: specs, weightData: bytes.buffer };
+    };
+    const want = Array.from(m.predict(X.slice(0, 9)).data);
+    for (const [count, dtype] of [[Int32Array.of(1000).buffer, "int32"], [Float32Array.of(1000).buffer, "float32"]] as const) {
+      const back = await loadLayersModel(withCount(count, dtype));
+      expect(Array.from(back.predict(X.slice(0, 9)).data)).toEqual(want);
+      expect(back.getWeights().map((w) => w.shape)).toEqual(m.getWeights().map((w) => w.shape));
+      // Saved again in Keras 3's form: mean and variance only.
+      expect((await back.save("memory")).artifacts!.weightSpecs.map((s) => s.name)).toEqual(a.weightSpecs.map((s) => s.name));
+    }
+    await expect(loadLayersModel(withCount(Int32Array.of(-3).buffer, "int32"))).rejects.toThrow(new RegExp(`weight ${norm.name}/count \\(Keras 2's Normalization sample count\\) holds -3; a count is an integer >= 0`));
+    await expect(loadLayersModel(withCount(Float32Array.of(2.5).buffer, "float32"))).rejects.toThrow(/holds 2.5; a count is an integer >= 0/);
+    // Not a scalar: not Keras 2's count, so one weight too many, as any other extra weight.
+    await expect(loadLayersModel(withCount(Int32Array.of(1, 2).buffer, "int32", [2]))).rejects.toThrow(/the weights manifest lists 5 model weights; the topology has 4/);
+  });
+
   it("NaN in the data, a second adapt of given statistics, mean without variance, invert: clear errors that change nothing", async () => {
     const norm = layers.normalization({ inputShape: [4] });
     const bad = X.slice(0, 10).map((row) => [...row]);
