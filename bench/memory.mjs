@@ -47,7 +47,7 @@ const kb = (b) => `${(b / 1024).toFixed(1)} KiB`;
 // Bytes allocated by one fit: the growth of V8's new space, where every small allocation lands, across
 // a fit during which no scavenge ran (checked). Epochs are 1,000 steps each.
 const newSpace = () => getHeapSpaceStatistics().find((s) => s.space_name === "new_space").space_used_size;
-async function measure(epochs, yieldEvery, check = true) {
+async function measure(epochs, yieldEvery, check = true, full = false) {
   // A scavenge now and then comes from outside the steps (Node's own timers and ports); a measurement
   // it lands in is retried, up to 3 times.
   for (let attempt = 0; ; attempt++) {
@@ -55,7 +55,7 @@ async function measure(epochs, yieldEvery, check = true) {
     // that embeds a map or object the collection frees, and the fit after it runs unoptimized, allocating
     // numbers, until TurboFan compiles again (on a loaded machine that took megabytes: the JIT measured,
     // not the steps).
-    globalThis.gc({ type: "minor" });
+    globalThis.gc(full ? undefined : { type: "minor" });
     const scavengesBefore = scavenges;
     const h0 = newSpace();
     await model.fit(X, y, { epochs, batchSize: 32, verbose: 0, yieldEvery });
@@ -67,6 +67,7 @@ async function measure(epochs, yieldEvery, check = true) {
   }
 }
 let retried = 0;
+let smallNever = 0;
 const results = {};
 obs.observe({ entryTypes: ["gc"] });
 globalThis.gc();
@@ -85,6 +86,7 @@ const epochs = { never: 32, 32: 12 };
 let measured = modes.length * 3 * Math.ceil(n / 32); // the warm-ups
 for (const yieldEvery of modes) {
   const small = await measure(2, yieldEvery);
+  if (yieldEvery === "never") smallNever = small;
   const large = await measure(epochs[yieldEvery], yieldEvery);
   const steps = (epochs[yieldEvery] - 2) * Math.ceil(n / 32);
   measured += (epochs[yieldEvery] + 2) * Math.ceil(n / 32);
@@ -92,6 +94,12 @@ for (const yieldEvery of modes) {
   console.log(`yieldEvery ${yieldEvery}: a fit of 2,000 steps allocates ${kb(small)}, of ${epochs[yieldEvery]},000 steps ${kb(large)}` +
     ` => ${((large - small) / steps).toFixed(2)} bytes allocated per step`);
 }
+// A fit right after a full GC allocates what one after a scavenge does: the objects of the fits before are
+// freed, and with them their maps unless something keeps them (Totals.shapes in src/model/runner.ts); V8
+// then drops the step code that checked for those maps and the fit starts unoptimized.
+const afterFull = await measure(2, "never", true, true);
+measured += 2 * Math.ceil(n / 32);
+console.log(`a fit of 2,000 steps right after a full GC allocates ${kb(afterFull)} (after a scavenge, above: ${kb(smallNever)})`);
 await new Promise((r) => setTimeout(r, 50)); // let the observer deliver
 obs.disconnect();
 console.log("(a step itself allocates nothing; what remains is per epoch — History, logs — and one promise per event-loop turn)");
@@ -100,4 +108,4 @@ globalThis.gc();
 console.log(`JS heap used (after a full GC): before the ${measured.toLocaleString("en")} steps ${kb(heapBefore)}, after ${kb(process.memoryUsage().heapUsed)}`);
 console.log(`wasm memory: before ${kb(wasm0)}, after ${kb(wasmBytes())} (grew ${wasmBytes() - wasm0} bytes); threads: ${myelin.threadCount()}`);
 // For test/threads/allocation.test.ts.
-if (process.argv.includes("--json")) console.log(JSON.stringify({ perStep: results, wasmGrew: wasmBytes() - wasm0, threads: myelin.threadCount() }));
+if (process.argv.includes("--json")) console.log(JSON.stringify({ perStep: results, afterFullGc: afterFull - smallNever, wasmGrew: wasmBytes() - wasm0, threads: myelin.threadCount() }));

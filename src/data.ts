@@ -41,6 +41,14 @@ export type Labels =
   | { kind: "dense"; data: Float32Array; rows: number; cols: number }
   | { kind: "ids"; data: Int32Array; rows: number };
 
+/** Labels are made by these two only: one map per kind for V8 (see SHAPES in model/runner.ts). */
+export function idsLabels(data: Int32Array, rows: number): Labels {
+  return { kind: "ids", data, rows };
+}
+export function denseLabels(data: Float32Array, rows: number, cols: number): Labels {
+  return { kind: "dense", data, rows, cols };
+}
+
 /** Makes a Matrix from values and a [rows, cols] shape (the values are copied). */
 export function tensor2d(values: ArrayLike<number> | number[][], shape?: [number, number]): Matrix {
   if (shape === undefined) return toMatrix("tensor2d(values)", values);
@@ -186,15 +194,15 @@ export function toLabels(what: string, y: unknown, rows: number, units: number):
     if (units === 1) {
       const data = toFloat32(what, v, 0);
       checkFinite(what, data, 1);
-      return { kind: "dense", data, rows, cols: 1 };
+      return denseLabels(data, rows, 1);
     }
-    return { kind: "ids", data: toIds(what, v, units), rows };
+    return idsLabels(toIds(what, v, units), rows);
   }
   const m = toMatrix(what, y);
   if (m.shape[0] !== rows) throw invalid(`${what} rows`, m.shape[0], `${rows} (one row per sample of x)`);
-  if (m.shape[1] === 1 && units > 1) return { kind: "ids", data: toIds(what, m.data, units), rows };
+  if (m.shape[1] === 1 && units > 1) return idsLabels(toIds(what, m.data, units), rows);
   if (m.shape[1] !== units) throw invalid(`${what} columns`, m.shape[1], `${units} (the model's output size), or 1 for class ids`);
-  return { kind: "dense", data: m.data, rows, cols: units };
+  return denseLabels(m.data, rows, units);
 }
 
 function toIds(what: string, v: ArrayLike<number>, classes: number): Int32Array {
@@ -229,7 +237,7 @@ export function oneHotAsIds(y: Labels): Labels {
     if (at < 0) return y;
     ids[r] = at;
   }
-  return { kind: "ids", data: ids, rows };
+  return idsLabels(ids, rows);
 }
 
 /** Rows [from, to) of a matrix, and of labels: used by validationSplit (copies). */
@@ -240,6 +248,6 @@ export function sliceRows(m: Matrix, from: number, to: number): Matrix {
 
 export function sliceLabels(l: Labels, from: number, to: number): Labels {
   return l.kind === "ids"
-    ? { kind: "ids", data: l.data.slice(from, to), rows: to - from }
-    : { kind: "dense", data: l.data.slice(from * l.cols, to * l.cols), rows: to - from, cols: l.cols };
+    ? idsLabels(l.data.slice(from, to), to - from)
+    : denseLabels(l.data.slice(from * l.cols, to * l.cols), to - from, l.cols);
 }

@@ -10,7 +10,7 @@ import type { Layer, Param, Step } from "../layers/layer.js";
 import { ELEMENTWISE, type Loss } from "../losses.js";
 import { metricResult, stateSize, type Metric } from "../metrics.js";
 import type { Optimizer } from "../optim/optimizer.js";
-import { oneHotAsIds, type Labels, type Matrix } from "../data.js";
+import { denseLabels, idsLabels, oneHotAsIds, type Labels, type Matrix } from "../data.js";
 import { nextSeed, seedStream, STREAM } from "../initializers.js";
 
 export interface Compiled {
@@ -38,6 +38,14 @@ export function compactLabels(c: Compiled, l: Labels): Labels {
 
 /** Running sums of one pass (an epoch, an evaluation): loss weighted by rows, and each metric's state. */
 export class Totals {
+  /**
+   * One object of each shape a fit makes and its steps are optimized for (totals, labels), kept as long
+   * as the class. V8 keeps a map only while an object has it (the transitions to it are weak): once a
+   * fit's totals and labels are garbage, a full GC frees their maps and V8 throws away the optimized step
+   * code that checks for them, so the next fit, or the rest of this one when the GC runs during it,
+   * starts over in the interpreter, boxing numbers, until TurboFan compiles the step again.
+   */
+  static readonly shapes: readonly object[] = [new Totals([], 1), idsLabels(new Int32Array(0), 0), denseLabels(new Float32Array(0), 0, 1)];
   /** [rows, loss * rows summed, last batch's loss]: typed-array slots, so no double is boxed per step. */
   readonly sums = new Float64Array(3);
   /** Each metric's running state (a sum, confusion counts, a histogram, R²'s sums). */
