@@ -41,7 +41,7 @@ export type Labels =
   | { kind: "dense"; data: Float32Array; rows: number; cols: number }
   | { kind: "ids"; data: Int32Array; rows: number };
 
-/** Labels are made by these two only: one map per kind for V8 (see SHAPES in model/runner.ts). */
+/** Labels are made by these two only: one map per kind for V8 (see Totals.shapes in model/runner.ts). */
 export function idsLabels(data: Int32Array, rows: number): Labels {
   return { kind: "ids", data, rows };
 }
